@@ -1,0 +1,106 @@
+/**
+ * Types shared by every part of the core (detection, probes, diagnosis, reports)
+ * and by the VS Code layer. Never imports 'vscode'.
+ */
+
+/** The kinds of connection failure Connection Doctor tells apart. */
+export const CATEGORIES = ['reset', 'timeout', 'refused', 'dns', 'unreachable', 'tls', 'closed'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** A connection failure found in output, after folding repeats. */
+export interface Incident {
+  /** Stable key of the failure (category + rule + host + port) used to fold repeats. */
+  key: string;
+  category: Category;
+  /** Other categories the same text also shows. */
+  also: Category[];
+  /** errno-style code such as ECONNREFUSED, or null. */
+  code: string | null;
+  /** connect | read | write | getaddrinfo | ..., or null. */
+  syscall: string | null;
+  host: string | null;
+  port: number | null;
+  url: string | null;
+  /** The program that printed it: node, python, curl, ... or null. */
+  ecosystem: string | null;
+  /** Id of the knowledge-base detection rule that matched. */
+  rule: string;
+  /** How many times this failure was seen (a retry loop folds into one incident). */
+  count: number;
+  /** The stripped line(s) of the failure. */
+  text: string;
+  /** 1-based first and last line of the (first) occurrence in the stream. */
+  line: number;
+  endLine: number;
+  /** Epoch milliseconds of the first and latest occurrence. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** What a probe or a diagnosis is about. */
+export interface Target {
+  host: string;
+  port: number;
+  /** http, https, ws, wss, postgres, ... or null for a bare host:port. */
+  scheme: string | null;
+  url: string | null;
+}
+
+/** Outcome of one probe. Probes never throw: failures are results. */
+export type ProbeStatus = 'ok' | 'fail' | 'skipped';
+
+/** Ids of the probes; one file each under core/probes/. */
+export const PROBE_IDS = ['resolve', 'tcp', 'tls', 'http', 'listeners', 'proxy', 'repeat', 'keepalive'] as const;
+export type ProbeId = (typeof PROBE_IDS)[number];
+
+/** A structured probe result. `data` has a per-probe shape declared in core/probes/types.ts. */
+export interface ProbeResult<D = Record<string, unknown>> {
+  id: ProbeId;
+  status: ProbeStatus;
+  /** Wall time the probe took, in milliseconds. */
+  ms: number;
+  /** One line a person can read. */
+  summary: string;
+  data: D;
+  error?: { code: string; message: string };
+}
+
+/** One piece of evidence for or against a cause. */
+export interface Evidence {
+  /** The probe it comes from, or 'incident' when it comes from the error text. */
+  probe: ProbeId | 'incident';
+  supports: boolean;
+  text: string;
+}
+
+/** A fix, split by where it is applied. */
+export interface Fix {
+  side: 'client' | 'server' | 'network';
+  text: string;
+  /** Code for one ecosystem, when the fix is code. */
+  code?: { language: string; ecosystem: string; source: string };
+}
+
+/** A cause of the knowledge base, ranked for one diagnosis. */
+export interface RankedCause {
+  id: string;
+  title: string;
+  /** 0..1 */
+  confidence: number;
+  explanation: string;
+  evidence: Evidence[];
+  fixes: Fix[];
+  /** Commands a person can run to check (curl -v, ss -ltnp, nc -vz, ...). */
+  verify: string[];
+  references: string[];
+}
+
+/** The whole result of `diagnose`; the CLI's --json prints exactly this. */
+export interface Diagnosis {
+  target: Target;
+  incident: Incident | null;
+  probes: ProbeResult[];
+  /** Sorted by confidence, highest first. */
+  causes: RankedCause[];
+  verdict: string;
+}
