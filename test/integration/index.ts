@@ -1,0 +1,28 @@
+/**
+ * Entry point of the integration suite inside the VS Code extension host (the
+ * `extensionTestsPath` contract): runs every bundled *.test.js beside this file.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+type MochaCtor = typeof import('mocha');
+
+export async function run(): Promise<void> {
+  // mocha 12 is ESM-only; a dynamic import works for both 11 and 12.
+  const imported = (await import('mocha')) as unknown as { default?: MochaCtor } & MochaCtor;
+  const Mocha: MochaCtor = imported.default ?? imported;
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: 60_000,
+    reporter: 'spec',
+    grep: process.env.CD_TEST_GREP,
+  });
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
+  for (const f of files) mocha.addFile(join(__dirname, f));
+  await new Promise<void>((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+  });
+}
