@@ -36,6 +36,19 @@ function copyCodicons() {
   }
 }
 
+/**
+ * Keeps the engine (src/engine.ts) out of the extension bundle: the host imports
+ * '../engine' lazily and gets dist/engine.js, a bundle of its own, at run time.
+ */
+const lazyEnginePlugin = {
+  name: 'lazy-engine',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/engine$/ }, (args) =>
+      args.importer.includes(`${path.sep}src${path.sep}host${path.sep}`) ? { path: './engine.js', external: true } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -54,6 +67,15 @@ const builds = [
     platform: 'node',
     target: 'node20',
     external: ['vscode'],
+    plugins: [problemMatcherPlugin, lazyEnginePlugin],
+  },
+  {
+    ...common,
+    entryPoints: ['src/engine.ts'],
+    outfile: 'dist/engine.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
   },
   {
     ...common,

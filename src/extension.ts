@@ -1,8 +1,33 @@
+/**
+ * Activation: build the host layer (services, watchers, commands, editor
+ * features) and register the two webviews. Kept small and cheap: the diagnosis
+ * engine and the webview controllers load on first use.
+ */
 import * as vscode from 'vscode';
+import { Views } from './host/commandIds';
+import { Host } from './host/host';
+import type { InternalTestApi } from './host/host';
 
-/** Placeholder until the host layer lands; keeps the build green. */
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('connectionDoctor.diagnose', () => undefined));
+/** Returns an INTERNAL test API (see {@link InternalTestApi}); not a public contract. */
+export async function activate(context: vscode.ExtensionContext): Promise<InternalTestApi> {
+  const host = new Host(context);
+  context.subscriptions.push(host);
+  const { services } = host;
+  // The side view's controller is imported only when the view is first shown.
+  let incidentsView: Promise<vscode.WebviewViewProvider> | undefined;
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(Views.incidents, {
+      resolveWebviewView: async (view, resolveContext, token) => {
+        incidentsView ??= import('./host/webview/incidentsView').then((m) => new m.IncidentsViewProvider(services));
+        return (await incidentsView).resolveWebviewView(view, resolveContext, token);
+      },
+    }),
+  );
+  // A restored panel needs its serializer during activation (onWebviewPanel:).
+  const panel = await import('./host/webview/diagnosisPanel');
+  context.subscriptions.push(panel.registerDiagnosisPanelSerializer(services));
+  return host.api;
 }
 
+/** Everything is owned by the context's subscriptions. */
 export function deactivate(): void {}

@@ -1,5 +1,79 @@
-/** `connection-doctor diagnose`: placeholder until the diagnosis engine lands. */
-export async function runDiagnose(_args: string[]): Promise<number> {
-  process.stderr.write('diagnose: not implemented yet\n');
+/**
+ * `connection-doctor diagnose`: probes a target (typed, or named by an error
+ * text) and prints the ranked causes, as JSON or as a readable report.
+ * Exit 0 when a diagnosis ran (whatever it found), 2 for bad input.
+ */
+import { readFile } from 'node:fs/promises';
+import { detectText } from '../core/detect/detect';
+import { runDiagnosis } from '../core/diagnose/diagnose';
+import { parseTarget, targetFromIncident } from '../core/probes/target';
+import type { Incident, Target } from '../core/types';
+import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
+import { renderText } from '../core/diagnose/textReport';
+import { ProgressLine } from '../core/diagnose/progress';
+
+/** Largest --error-file read (the detector only needs the failure's lines). */
+const MAX_ERROR_FILE = 4 * 1024 * 1024;
+
+/** Runs the command; resolves to the exit status. */
+export async function runDiagnose(args: string[]): Promise<number> {
+  const parsed = parseDiagnoseArgs(args);
+  if ('error' in parsed) return fail(parsed.error);
+  if (parsed.help) {
+    process.stdout.write(`${DIAGNOSE_USAGE}\n`);
+    return 0;
+  }
+
+  let incident: Incident | null = null;
+  let errorGiven = false;
+  if (parsed.errorText !== undefined || parsed.errorFile !== undefined) {
+    errorGiven = true;
+    let text = parsed.errorText ?? '';
+    if (parsed.errorFile !== undefined) {
+      try {
+        text = (await readFile(parsed.errorFile)).subarray(0, MAX_ERROR_FILE).toString('utf8');
+      } catch (e) {
+        return fail(`cannot read --error-file "${parsed.errorFile}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    }
+    const incidents = detectText(text);
+    incident = incidents.find((i) => targetFromIncident(i) !== null) ?? incidents[0] ?? null;
+  }
+
+  let target: Target;
+  if (parsed.target !== undefined) {
+    const t = parseTarget(parsed.target);
+    if ('error' in t) return fail(t.error);
+    target = t;
+  } else if (incident && targetFromIncident(incident)) {
+    target = targetFromIncident(incident) as Target;
+  } else if (errorGiven) {
+    return fail(incident ? 'the error text names no host and port: give TARGET too' : 'no connection failure found in the error text: give TARGET');
+  } else {
+    return fail(`no target: give a URL, host:port or [ipv6]:port, or --error TEXT (${DIAGNOSE_USAGE.replace('Usage: ', '')})`);
+  }
+
+  const ac = new AbortController();
+  const onSignal = (): void => ac.abort();
+  process.once('SIGINT', onSignal);
+  const progress = !parsed.json && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
+  try {
+    const diagnosis = await runDiagnosis(target, incident, {
+      timeoutMs: parsed.timeoutMs,
+      attempts: parsed.attempts,
+      signal: ac.signal,
+      env: process.env,
+      onProbe: progress ? (r, phase) => progress.update(r, phase) : undefined,
+    });
+    progress?.done();
+    process.stdout.write(parsed.json ? `${JSON.stringify(diagnosis)}\n` : renderText(diagnosis));
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+function fail(message: string): number {
+  process.stderr.write(`connection-doctor diagnose: ${message}\n`);
   return 2;
 }

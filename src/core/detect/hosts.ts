@@ -1,0 +1,71 @@
+/**
+ * Host and port helpers: splitting `host:port` in every form seen in the wild
+ * (`[::1]:3000`, Node's `::1:3000`, `fe80::1%eth0`), default ports by URL scheme,
+ * and telling real peers from placeholders and file names.
+ */
+
+/** Ports implied by URL schemes. */
+export const SCHEME_PORTS: Readonly<Record<string, number>> = {
+  http: 80, https: 443, ws: 80, wss: 443, ftp: 21, ssh: 22, sftp: 22, git: 9418,
+  postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6380, mongodb: 27017,
+  amqp: 5672, amqps: 5671, ldap: 389, ldaps: 636, smtp: 25, imap: 143, grpc: 443,
+};
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63}){0,30}\.?$/;
+const HAS_LETTER = /[A-Za-z]/;
+const IPV6 = /^[0-9A-Fa-f:.]{2,45}(?:%[\w.-]{1,20})?$/;
+// Written placeholders: xxxx, XXXXXXXXX.com, xxx.xxx.xxx, <FQDN>, ********, domain.net
+const PLACEHOLDER = /^(?:[xX*]{2,}(?:\.[A-Za-z*x]{1,10}){0,4}|(?:[\w-]{1,63}\.)?(?:your)?domain\.(?:net|com)|\.{2,}|nil|null|undefined)$/;
+// A `name.ext:123` that is a source position, not a peer (events.js:72, _ssl.c:1076, Foo.java:12).
+const SOURCE_EXT = /\.(?:js|mjs|cjs|ts|tsx|jsx|py|pyx|java|kt|scala|groovy|c|cc|cpp|h|hpp|go|rs|rb|php|cs|fs|swift|m|ex|exs|erl|lua|pl|sh|json|ya?ml|xml|html|txt|log|class|jar)$/i;
+
+/** A peer named by the text: host null for placeholders; `final` stops the search (Unix sockets). */
+export interface Peer {
+  host: string | null;
+  port: number | null;
+  url: string | null;
+  final?: boolean;
+}
+
+/** The host as written if it can name a peer, else null (placeholders, junk). */
+export function cleanHost(raw: string | undefined | null): string | null {
+  if (raw == null) return null;
+  let host = raw.trim();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '' || host.includes('<') || host.includes('>') || host.includes('*') || PLACEHOLDER.test(host)) return null;
+  if (IPV4.test(host)) return host;
+  if (host.includes(':')) return IPV6.test(host) && host.includes('::') || /^[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}$/.test(host) ? host : null;
+  if (!HOSTNAME.test(host) || !HAS_LETTER.test(host)) return null;
+  return host;
+}
+
+/** True when a generic `name:port` is more likely a source position than a peer. */
+export function looksLikeSourceFile(host: string): boolean {
+  return SOURCE_EXT.test(host);
+}
+
+/** A port number if valid. */
+export function cleanPort(raw: string | undefined | null): number | null {
+  if (raw == null || raw === '') return null;
+  const port = Number(raw);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
+/** Splits `host:port`, `[v6]:port`, Node's `::1:3000`; trailing punctuation is dropped. */
+export function splitHostPort(token: string): { host: string | null; port: number | null } {
+  const t = token.replace(/[\],.;)'"}>]+$/, '');
+  if (t.startsWith('[')) {
+    const close = t.indexOf(']');
+    if (close === -1) return { host: null, port: null };
+    const rest = t.slice(close + 1);
+    return { host: cleanHost(t.slice(1, close)), port: rest.startsWith(':') ? cleanPort(rest.slice(1)) : null };
+  }
+  const colon = t.lastIndexOf(':');
+  if (colon === -1) return { host: cleanHost(t), port: null };
+  const portText = t.slice(colon + 1);
+  if (!/^\d{1,5}$/.test(portText)) return { host: cleanHost(t), port: null };
+  const hostText = t.slice(0, colon);
+  // A bare IPv6 address without port ends in a hex group; Node always appends the port.
+  return { host: cleanHost(hostText), port: cleanPort(portText) };
+}

@@ -1,0 +1,316 @@
+/**
+ * The streaming detector: bytes or text in any chunking -> folded incidents.
+ *
+ * Work is proportional to the candidate lines, not to the output: complete lines are
+ * scanned as raw bytes by the q-gram prefilter; only lines it flags (and the few lines
+ * around a failure) are decoded, stripped of escapes and matched. Line feeds are
+ * counted lazily. Splitting on the LF byte is safe for UTF-8 (0x0A never occurs inside
+ * a multi-byte sequence), so a character split across chunks stays in the carried line.
+ */
+import type { Incident } from '../types';
+import type { BlockLine } from './incidentBuilder';
+import { buildIncident } from './incidentBuilder';
+import { extractPeer } from './extract';
+import type { LineMatch, RuleMatcher } from './matcher';
+import { bundledMatcher } from './matcher';
+import { visibleText } from './visibleText';
+
+/** Options of a StreamDetector. */
+export interface StreamDetectorOptions {
+  /** Clock for firstSeen/lastSeen (epoch ms). */
+  now?: () => number;
+  /** Longest visible line kept; longer lines are cut (and a line with no end is not buffered past this). */
+  maxLineLength?: number;
+  /** Lines of context read before and after a failure line. */
+  contextLines?: number;
+  /** Repeats within this many ms of the last one fold into the same incident. */
+  foldWindowMs?: number;
+  /** Incidents remembered for folding; the least recently seen are forgotten first. */
+  maxIncidents?: number;
+  /** Rules to use instead of the bundled ones (tests). */
+  matcher?: RuleMatcher;
+}
+
+const LF = 10;
+const MAX_BLOCK_LINES = 40;
+const EMPTY = new Uint8Array(0);
+
+interface OpenBlock {
+  lines: BlockLine[];
+  follow: number;
+}
+
+/** Bytes with a native line-feed search (Buffer when available: several times faster than Uint8Array#indexOf). */
+function asSearchable(bytes: Uint8Array): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(a: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
+  return B ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
+/** Finds connection failures in an output stream, folding repeats. */
+export class StreamDetector {
+  private readonly matcher: RuleMatcher;
+  private readonly now: () => number;
+  private readonly maxLineLength: number;
+  private readonly contextLines: number;
+  private readonly foldWindowMs: number;
+  private readonly maxIncidents: number;
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly encoder = new TextEncoder();
+
+  private carry: Uint8Array = EMPTY;
+  /** Line number of the line that starts at `countPos` in the current region. */
+  private lineNo = 1;
+  private countPos = 0;
+  private block: OpenBlock | null = null;
+  /** Last line number that belongs to a closed block: context never reaches back past it. */
+  private lastBlockEnd = 0;
+  /** Raw last lines of the previous region, for context that crosses a chunk boundary. */
+  private tail: { bytes: Uint8Array; line: number }[] = [];
+  private readonly incidents = new Map<string, Incident>();
+  private changed = new Map<string, Incident>();
+
+  constructor(options: StreamDetectorOptions = {}) {
+    this.matcher = options.matcher ?? bundledMatcher();
+    this.now = options.now ?? Date.now;
+    this.maxLineLength = options.maxLineLength ?? 16384;
+    this.contextLines = options.contextLines ?? 6;
+    this.foldWindowMs = options.foldWindowMs ?? 10 * 60_000;
+    this.maxIncidents = options.maxIncidents ?? 1000;
+  }
+
+  /** Feeds a chunk; returns the incidents that are new or whose count changed. */
+  write(chunk: string | Uint8Array): Incident[] {
+    const bytes = typeof chunk === 'string' ? this.encoder.encode(chunk) : chunk;
+    if (bytes.length > 0) this.consume(bytes);
+    return this.takeChanged();
+  }
+
+  /** Ends the stream: the last line without a line feed counts, open blocks close. */
+  end(): Incident[] {
+    if (this.carry.length > 0) {
+      const last = new Uint8Array(this.carry.length + 1);
+      last.set(this.carry);
+      last[this.carry.length] = LF;
+      this.carry = EMPTY;
+      this.processRegion(asSearchable(last), last.length);
+    }
+    this.closeBlock();
+    return this.takeChanged();
+  }
+
+  /** Closes a pending block now (a host calls this when output goes quiet) and returns what changed. */
+  flush(): Incident[] {
+    this.closeBlock();
+    return this.takeChanged();
+  }
+
+  /** Every incident remembered, in order of first line. */
+  snapshot(): Incident[] {
+    return [...this.incidents.values()].sort((a, b) => a.line - b.line).map(copyIncident);
+  }
+
+  private takeChanged(): Incident[] {
+    const out = [...this.changed.values()].map(copyIncident);
+    this.changed = new Map();
+    return out;
+  }
+
+  private consume(chunk: Uint8Array): void {
+    let bytes: Uint8Array;
+    if (this.carry.length === 0) {
+      bytes = chunk;
+    } else {
+      bytes = new Uint8Array(this.carry.length + chunk.length);
+      bytes.set(this.carry);
+      bytes.set(chunk, this.carry.length);
+    }
+    const data = asSearchable(bytes);
+    const end = data.lastIndexOf(LF) + 1;
+    if (end > 0) this.processRegion(data, end);
+    const rest = data.length - end;
+    if (rest > this.maxLineLength * 4) {
+      // An endless line: keep only its tail so memory stays bounded; the line number stays.
+      this.carry = data.slice(data.length - this.maxLineLength * 4);
+    } else {
+      this.carry = rest === 0 ? EMPTY : data.slice(end);
+    }
+  }
+
+  /** Handles the complete lines in data[0, end) (end is just past a line feed). */
+  private processRegion(data: Uint8Array, end: number): void {
+    const view = new DataView(data.buffer, data.byteOffset, end);
+    const filter = this.matcher.byteFilter;
+    this.countPos = 0;
+    let pos = this.followLines(data, 0, end);
+    while (pos < end) {
+      const hit = filter.find(view, pos, end);
+      if (hit === -1) break;
+      if (data[hit] === LF) {
+        pos = hit + 1;
+        continue;
+      }
+      const start = hit === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, hit - 1) + 1);
+      const lineEnd = data.indexOf(LF, hit);
+      this.countTo(data, start);
+      const text = this.decodeLine(data, start, lineEnd);
+      const match = this.matcher.matchLine(text);
+      if (match !== null) {
+        this.openBlock(data, start, text, match);
+        this.countPos = lineEnd + 1;
+        this.lineNo++;
+        pos = this.followLines(data, lineEnd + 1, end);
+      } else {
+        pos = lineEnd + 1;
+      }
+    }
+    this.countTo(data, end);
+    this.saveTail(data, end);
+  }
+
+  /** While a block wants more lines, reads them one by one from `pos`; returns where scanning resumes. */
+  private followLines(data: Uint8Array, pos: number, end: number): number {
+    while (this.block !== null && pos < end) {
+      this.countTo(data, pos);
+      const lineEnd = data.indexOf(LF, pos);
+      const text = this.decodeLine(data, pos, lineEnd);
+      this.addToBlock(text, this.lineNo, this.matcher.matchLine(text));
+      this.countPos = lineEnd + 1;
+      this.lineNo++;
+      pos = lineEnd + 1;
+    }
+    return pos;
+  }
+
+  private countTo(data: Uint8Array, to: number): void {
+    let i = this.countPos;
+    let n = 0;
+    while ((i = data.indexOf(LF, i)) !== -1 && i < to) {
+      n++;
+      i++;
+    }
+    this.lineNo += n;
+    this.countPos = to;
+  }
+
+  private decodeLine(data: Uint8Array, start: number, end: number): string {
+    const stop = end - start > this.maxLineLength * 4 ? start + this.maxLineLength * 4 : end;
+    return visibleText(this.decoder.decode(data.subarray(start, stop)), this.maxLineLength);
+  }
+
+  private openBlock(data: Uint8Array, start: number, text: string, match: LineMatch): void {
+    const line = this.lineNo;
+    if (this.block !== null) {
+      this.addToBlock(text, line, match);
+      return;
+    }
+    this.block = { lines: [...this.previousLines(data, start, line), { text, line, match }], follow: this.contextLines };
+    if (this.block.follow === 0) this.closeBlock();
+  }
+
+  /** Up to contextLines lines before the line at `start` (numbered `line`), not reaching into the last block. */
+  private previousLines(data: Uint8Array, start: number, line: number): BlockLine[] {
+    const wanted = Math.min(this.contextLines, line - 1 - this.lastBlockEnd);
+    const out: BlockLine[] = [];
+    let end = start - 1; // the line feed before this line
+    let n = line - 1;
+    while (out.length < wanted && end >= 0) {
+      const begin = end === 0 ? 0 : data.lastIndexOf(LF, end - 1) + 1;
+      out.push({ text: this.decodeLine(data, begin, end), line: n, match: null });
+      n--;
+      end = begin - 1;
+    }
+    for (let t = this.tail.length - 1; out.length < wanted && t >= 0; t--) {
+      const saved = this.tail[t];
+      if (saved.line !== n) break;
+      out.push({ text: this.decodeLine(saved.bytes, 0, saved.bytes.length), line: n, match: null });
+      n--;
+    }
+    return out.reverse();
+  }
+
+  private saveTail(data: Uint8Array, end: number): void {
+    const lines: { bytes: Uint8Array; line: number }[] = [];
+    let stop = end - 1;
+    let n = this.lineNo - 1;
+    while (lines.length < this.contextLines && stop >= 0) {
+      const begin = stop === 0 ? 0 : data.lastIndexOf(LF, stop - 1) + 1;
+      const length = Math.min(stop - begin, this.maxLineLength * 4);
+      lines.push({ bytes: data.slice(begin, begin + length), line: n });
+      n--;
+      stop = begin - 1;
+    }
+    lines.reverse();
+    // Short regions (one line per chunk) keep older lines from the regions before.
+    const keep = this.tail.filter((t) => t.line < (lines[0]?.line ?? Infinity));
+    this.tail = [...keep, ...lines].slice(-this.contextLines);
+  }
+
+  private addToBlock(text: string, line: number, match: LineMatch | null): void {
+    const block = this.block;
+    if (block === null) return;
+    if (match !== null && this.isRepeat(block, text, match)) {
+      this.closeBlock();
+      this.block = { lines: [{ text, line, match }], follow: this.contextLines };
+      return;
+    }
+    block.lines.push({ text, line, match });
+    if (match !== null) block.follow = this.contextLines;
+    else block.follow--;
+    if (block.follow <= 0 || block.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
+  }
+
+  /** The same wording about the same peer again: a retry loop, so a new occurrence to fold. */
+  private isRepeat(block: OpenBlock, text: string, match: LineMatch): boolean {
+    let peer: string | null = null;
+    const shape = lineShape(text);
+    for (const l of block.lines) {
+      if (l.match === null || l.match.rule !== match.rule || l.match.pattern !== match.pattern || lineShape(l.text) !== shape) continue;
+      peer ??= peerKey(text);
+      if (peerKey(l.text) === peer) return true;
+    }
+    return false;
+  }
+
+  private closeBlock(): void {
+    const block = this.block;
+    if (block === null) return;
+    this.block = null;
+    this.lastBlockEnd = block.lines[block.lines.length - 1].line;
+    const incident = buildIncident(block.lines, this.now());
+    if (incident !== null) this.fold(incident);
+  }
+
+  private fold(incident: Incident): void {
+    const existing = this.incidents.get(incident.key);
+    if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs) {
+      existing.count++;
+      existing.lastSeen = incident.lastSeen;
+      for (const c of incident.also) if (!existing.also.includes(c)) existing.also.push(c);
+      this.incidents.delete(existing.key);
+      this.incidents.set(existing.key, existing);
+      this.changed.set(existing.key, existing);
+      return;
+    }
+    this.incidents.delete(incident.key);
+    this.incidents.set(incident.key, incident);
+    this.changed.set(incident.key, incident);
+    if (this.incidents.size > this.maxIncidents) {
+      const oldest = this.incidents.keys().next().value;
+      if (oldest !== undefined) this.incidents.delete(oldest);
+    }
+  }
+}
+
+/** A line with its numbers blanked: retry loops differ only in timestamps, ports and counters. */
+function lineShape(text: string): string {
+  return text.replace(/\d+/g, '#').trim();
+}
+
+function peerKey(text: string): string {
+  const p = extractPeer([text], []);
+  return `${p.host ?? ''}|${p.port ?? ''}`;
+}
+
+function copyIncident(incident: Incident): Incident {
+  return { ...incident, also: [...incident.also] };
+}

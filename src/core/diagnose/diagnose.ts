@@ -1,0 +1,34 @@
+/** `runDiagnosis`: runs the probes against a target and ranks the causes. */
+import { runProbes } from '../probes/runProbes';
+import type { Diagnosis, Incident, ProbeResult, Target } from '../types';
+import { rankCauses } from './rank';
+
+/** Options of a diagnosis run. */
+export interface DiagnosisOptions {
+  /** Overall probe budget in ms (default 3000). */
+  timeoutMs?: number;
+  /** Attempts of the repeat probe (default 5). */
+  attempts?: number;
+  signal?: AbortSignal;
+  /** Called when each probe starts and ends. */
+  onProbe?: (result: ProbeResult, phase: 'start' | 'done') => void;
+  /** Environment for the proxy variables (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** VS Code's http.proxy, when run inside the editor. */
+  vscodeProxy?: string | null;
+}
+
+/** Probes the target (never throws for network failures) and ranks the causes of the incident. */
+export async function runDiagnosis(target: Target, incident: Incident | null, options: DiagnosisOptions = {}): Promise<Diagnosis> {
+  const probes = await runProbes(target, {
+    timeoutMs: options.timeoutMs,
+    attempts: options.attempts,
+    signal: options.signal,
+    onProbe: options.onProbe,
+    env: options.env ?? process.env,
+    vscodeProxy: options.vscodeProxy ?? null,
+    incident,
+  });
+  const { causes, verdict } = rankCauses({ target, incident, probes });
+  return { target, incident, probes, causes, verdict };
+}

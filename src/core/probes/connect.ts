@@ -1,0 +1,112 @@
+/**
+ * One TCP connect with a hard deadline, abort support and a short settle window after the
+ * accept (to see a reset, a close or a banner). Shared by tcp, repeat and proxy.
+ */
+import { connect, isIP } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import { firstLine, since } from './budget';
+import type { Address, AfterAccept, Family, ResolveData, TcpAttempt, TcpOutcome } from './types';
+
+/** errno codes that mean "no route": the network or host cannot be reached. */
+const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN', 'EHOSTDOWN']);
+
+/** Maps an errno code to a TCP outcome. */
+export function classifyConnectError(code: string | undefined): TcpOutcome {
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+  if (code !== undefined && UNREACHABLE.has(code)) return 'unreachable';
+  return 'error';
+}
+
+/** Options of tcpAttempt. */
+export interface AttemptOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Watch an accepted connection this long for a reset / close / banner; 0 to close at once. */
+  settleMs?: number;
+  /** Connect by name through this lookup (Happy Eyeballs like a client) instead of to one address. */
+  lookup?: LookupFunction;
+}
+
+/** Connects once to address:port (or host:port through `lookup`); never throws, never outlives timeoutMs. */
+export function tcpAttempt(target: Address | { host: string }, port: number, opts: AttemptOptions): Promise<TcpAttempt> {
+  const t0 = performance.now();
+  const host = 'address' in target ? target.address : target.host;
+  const guessFamily = (): Family => (isIP(host.split('%')[0] ?? host) === 6 ? 6 : 4);
+  return new Promise((resolve) => {
+    let connectMs: number | undefined;
+    let settleTimer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const socket = 'address' in target
+      ? connect({ host: target.address, port, family: target.family })
+      : connect({ host: target.host, port, lookup: opts.lookup, autoSelectFamily: true });
+    const finish = (outcome: TcpOutcome, extra: { code?: string; afterAccept?: AfterAccept; banner?: string } = {}): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (settleTimer) clearTimeout(settleTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      const remote = socket.remoteAddress;
+      socket.destroy();
+      const attempt: TcpAttempt = {
+        address: remote ?? host,
+        family: socket.remoteFamily === 'IPv6' ? 6 : socket.remoteFamily === 'IPv4' ? 4 : guessFamily(),
+        outcome,
+        // An accepted connect is timed to the handshake, not to the end of the settle window.
+        ms: outcome === 'accepted' && connectMs !== undefined ? connectMs : since(t0),
+      };
+      if (extra.code) attempt.code = extra.code;
+      if (connectMs !== undefined) attempt.connectMs = connectMs;
+      if (extra.afterAccept) attempt.afterAccept = extra.afterAccept;
+      if (extra.banner) attempt.banner = extra.banner;
+      resolve(attempt);
+    };
+    const onAbort = (): void => finish('aborted', { code: 'ABORTED' });
+    const timer = setTimeout(() => {
+      if (connectMs !== undefined) finish('accepted', { afterAccept: 'quiet' });
+      else finish('timeout', { code: 'ETIMEDOUT' });
+    }, Math.max(0, opts.timeoutMs));
+    timer.unref();
+    if (opts.signal?.aborted) {
+      queueMicrotask(onAbort);
+    } else {
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    }
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // ECONNRESET means the handshake completed (a closed port answers ECONNREFUSED), even when
+      // the RST overtakes our 'connect' event on loopback.
+      const outcome = classifyConnectError(err.code);
+      finish(outcome, { code: err.code ?? 'ERROR', ...(outcome === 'reset' || connectMs !== undefined ? { afterAccept: 'reset' as const } : {}) });
+    });
+    socket.once('connect', () => {
+      connectMs = since(t0);
+      const settle = Math.min(opts.settleMs ?? 0, Math.max(0, opts.timeoutMs - connectMs));
+      if (settle <= 0) {
+        finish('accepted');
+        return;
+      }
+      settleTimer = setTimeout(() => finish('accepted', { afterAccept: 'quiet' }), settle);
+      settleTimer.unref();
+      socket.once('data', (chunk: Buffer) => finish('accepted', { afterAccept: 'data', banner: firstLine(chunk) }));
+      socket.once('end', () => finish('accepted', { afterAccept: 'closed' }));
+    });
+  });
+}
+
+/** A lookup function that answers from the resolve probe's data, so later probes do not resolve again. */
+export function lookupFrom(resolved: ResolveData | undefined): LookupFunction | undefined {
+  if (!resolved || resolved.addresses.length === 0) return undefined;
+  const list = resolved.addresses;
+  const fn = (_host: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void): void => {
+    const fam = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const usable = fam === 4 || fam === 6 ? list.filter((a) => a.family === fam) : list;
+    const chosen = usable.length > 0 ? usable : list;
+    const first = chosen[0] as Address;
+    process.nextTick(() => {
+      if (options.all) callback(null, chosen.map((a) => ({ address: a.address, family: a.family })));
+      else callback(null, first.address, first.family);
+    });
+  };
+  return fn as unknown as LookupFunction;
+}

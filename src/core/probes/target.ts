@@ -1,0 +1,194 @@
+/**
+ * Target parsing: URLs of web and service schemes, host:port, [ipv6]:port and Node's own
+ * "::1:3000" style, plus the checks that decide whether a target is this machine.
+ * Hand-written scanning instead of regular expressions: inputs come from untrusted output.
+ */
+import { isIP, isIPv6 } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
+import { domainToASCII } from 'node:url';
+import type { Incident, Target } from '../types';
+
+/** Default ports of the schemes a target URL may use. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  http: 80, https: 443, ws: 80, wss: 443,
+  postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, mssql: 1433, sqlserver: 1433,
+  redis: 6379, rediss: 6379, mongodb: 27017, 'mongodb+srv': 27017, amqp: 5672, amqps: 5671,
+  mqtt: 1883, mqtts: 8883, nats: 4222, kafka: 9092, memcached: 11211, cassandra: 9042,
+  ssh: 22, sftp: 22, ftp: 21, ftps: 990, telnet: 23, smtp: 25, smtps: 465, submission: 587,
+  imap: 143, imaps: 993, pop3: 110, pop3s: 995, ldap: 389, ldaps: 636, git: 9418,
+  grpc: 80, grpcs: 443, elasticsearch: 9200,
+};
+
+/** Schemes whose connection starts with TLS. */
+export const TLS_SCHEMES: ReadonlySet<string> = new Set([
+  'https', 'wss', 'rediss', 'amqps', 'mqtts', 'ftps', 'smtps', 'imaps', 'pop3s', 'ldaps', 'grpcs',
+]);
+
+/** Ports that conventionally speak TLS from the first byte. */
+export const TLS_PORTS: ReadonlySet<number> = new Set([443, 465, 636, 853, 990, 993, 995, 5671, 6380, 8443, 8883, 9443]);
+
+/** Schemes the http probe speaks (ws/wss get a plain GET: any HTTP answer shows the server is up). */
+export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws', 'wss']);
+
+const HOST_CHARS = new Set('abcdefghijklmnopqrstuvwxyz0123456789-._');
+
+function parsePort(text: string): number | null {
+  if (text.length === 0 || text.length > 5) return null;
+  for (const ch of text) if (ch < '0' || ch > '9') return null;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : null;
+}
+
+/** Strips the zone (%eth0) for validation; Node connects to zoned addresses as given. */
+function isIPv6Zoned(text: string): boolean {
+  const pct = text.indexOf('%');
+  if (pct === 0 || pct === text.length - 1) return false;
+  return isIPv6(pct > 0 ? text.slice(0, pct) : text);
+}
+
+/** Validates and normalises a host name or IPv4 literal; returns null when it is not one. */
+function normaliseName(raw: string): string | null {
+  if (raw.length === 0 || raw.length > 253) return null;
+  if (isIP(raw) === 4) return raw;
+  const ascii = domainToASCII(raw.toLowerCase());
+  if (!ascii) return null;
+  for (const ch of ascii) if (!HOST_CHARS.has(ch)) return null;
+  if (ascii.startsWith('.') || ascii.startsWith('-') || ascii.includes('..')) return null;
+  return ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
+}
+
+/** host[:port] or [v6]:port or bare v6:port → host and optional port. */
+function splitHostPort(hostport: string): { host: string; port: number | null } | { error: string } {
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    if (close < 0) return { error: `missing "]" in "${hostport}"` };
+    const host = hostport.slice(1, close);
+    if (!isIPv6Zoned(host)) return { error: `"${host}" is not an IPv6 address` };
+    const rest = hostport.slice(close + 1);
+    if (rest === '') return { host, port: null };
+    if (!rest.startsWith(':')) return { error: `unexpected "${rest}" after "]"` };
+    const port = parsePort(rest.slice(1));
+    return port === null ? { error: `invalid port "${rest.slice(1)}" (1-65535)` } : { host, port };
+  }
+  const colons = hostport.split(':').length - 1;
+  if (colons === 0) {
+    const host = normaliseName(hostport);
+    return host ? { host, port: null } : { error: `"${hostport}" is not a host name or address` };
+  }
+  const last = hostport.lastIndexOf(':');
+  const head = hostport.slice(0, last);
+  const tail = hostport.slice(last + 1);
+  if (colons === 1) {
+    const host = normaliseName(head);
+    if (!host) return { error: `"${head}" is not a host name or address` };
+    const port = parsePort(tail);
+    return port === null ? { error: `invalid port "${tail}" (1-65535)` } : { host, port };
+  }
+  // Several colons: Node prints "::1:3000" for [::1]:3000, so a decimal last group after a valid
+  // IPv6 prefix is read as the port; a whole IPv6 address without port is accepted with no port.
+  const port = parsePort(tail);
+  if (port !== null && isIPv6Zoned(head)) return { host: head, port };
+  if (isIPv6Zoned(hostport)) return { host: hostport, port: null };
+  return { error: `"${hostport}" is neither host:port nor an IPv6 address` };
+}
+
+/** The URL a probe may print: no userinfo, no fragment. */
+function cleanUrl(scheme: string, host: string, port: number, rest: string): string {
+  const h = host.includes(':') ? `[${host.replace('%', '%25')}]` : host;
+  const defaultPort = DEFAULT_PORTS[scheme];
+  const hash = rest.indexOf('#');
+  const tail = hash >= 0 ? rest.slice(0, hash) : rest;
+  return `${scheme}://${h}${port === defaultPort ? '' : `:${port}`}${tail.startsWith('/') || tail.startsWith('?') ? tail : `/${tail}`}`;
+}
+
+function parseUrl(input: string, sep: number): Target | { error: string } {
+  const scheme = input.slice(0, sep).toLowerCase();
+  for (const ch of scheme) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '+' || ch === '-' || ch === '.')) {
+      return { error: `invalid URL scheme "${input.slice(0, sep)}"` };
+    }
+  }
+  const afterScheme = input.slice(sep + 3);
+  let end = afterScheme.length;
+  for (const stop of ['/', '?', '#']) {
+    const i = afterScheme.indexOf(stop);
+    if (i >= 0 && i < end) end = i;
+  }
+  let authority = afterScheme.slice(0, end);
+  const rest = afterScheme.slice(end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  // mongodb://a:1,b:2/ lists several hosts: the first one is probed.
+  const comma = authority.indexOf(',');
+  if (comma >= 0) authority = authority.slice(0, comma);
+  if (authority === '') return { error: `no host in "${input}"` };
+  const hp = splitHostPort(authority.includes('%25') ? authority.replace('%25', '%') : authority);
+  if ('error' in hp) return hp;
+  const port = hp.port ?? DEFAULT_PORTS[scheme];
+  if (port === undefined) return { error: `no port in "${input}" and no default port for scheme "${scheme}"` };
+  return { host: hp.host, port, scheme, url: cleanUrl(scheme, hp.host, port, rest) };
+}
+
+/** Parses a URL, host:port, [ipv6]:port or Node-style ipv6:port; returns `{error}` with one clear line otherwise. */
+export function parseTarget(input: string): Target | { error: string } {
+  const text = input.trim();
+  if (text === '') return { error: 'empty target: give a URL, host:port or [ipv6]:port' };
+  if (text.length > 2048) return { error: 'target too long' };
+  for (const ch of text) {
+    if (ch.charCodeAt(0) <= 0x20 || ch.charCodeAt(0) === 0x7f) return { error: `target "${text.slice(0, 80)}" contains spaces or control characters` };
+  }
+  const sep = text.indexOf('://');
+  if (sep > 0) return parseUrl(text, sep);
+  if (sep === 0) return { error: `no scheme before "://" in "${text}"` };
+  const hp = splitHostPort(text);
+  if ('error' in hp) return { error: `cannot read target "${text.slice(0, 80)}": ${hp.error}` };
+  if (hp.port === null) return { error: `no port in "${text}": write host:port, [ipv6]:port or a URL` };
+  return { host: hp.host, port: hp.port, scheme: null, url: null };
+}
+
+/** The target an incident names (its URL, else its host and port), or null when it names none. */
+export function targetFromIncident(incident: Incident): Target | null {
+  if (incident.url) {
+    const t = parseTarget(incident.url);
+    // The URL keeps the scheme (TLS, HTTP); the address in the error stays on the incident for the engine.
+    if (!('error' in t)) return t;
+  }
+  if (incident.host && incident.port !== null) {
+    const host = incident.host.startsWith('[') && incident.host.endsWith(']') ? incident.host.slice(1, -1) : incident.host;
+    const t = parseTarget(host.includes(':') ? `[${host}]:${incident.port}` : `${host}:${incident.port}`);
+    return 'error' in t ? null : t;
+  }
+  return null;
+}
+
+function stripZone(address: string): string {
+  const pct = address.indexOf('%');
+  return pct >= 0 ? address.slice(0, pct) : address;
+}
+
+/** Whether an IP address is loopback (127/8, ::1, ::ffff:127.x). */
+export function isLoopbackAddress(address: string): boolean {
+  const a = stripZone(address).toLowerCase();
+  if (isIP(a) === 4) return a.startsWith('127.');
+  if (a.startsWith('::ffff:')) return isLoopbackAddress(a.slice(7));
+  return a === '::1' || a === '0:0:0:0:0:0:0:1';
+}
+
+/** Addresses of this machine's interfaces (zones stripped, lower case). */
+export function localAddresses(): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) out.add(stripZone(info.address).toLowerCase());
+  }
+  return out;
+}
+
+/** Whether a host is this machine: localhost names, loopback, wildcard, this hostname, or an interface address. */
+export function isLocalHost(host: string): boolean {
+  const h = stripZone(host).toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.localdomain') return true;
+  if (h === '0.0.0.0' || h === '::' || isLoopbackAddress(h)) return true;
+  if (h === hostname().toLowerCase()) return true;
+  const mapped = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
+  return isIP(mapped) !== 0 && localAddresses().has(mapped);
+}

@@ -1,0 +1,109 @@
+/**
+ * One controller for every webview (the diagnosis panel and the incidents side
+ * view): it sets the options and the HTML, validates each message from the page,
+ * holds back state until the page says `ready`, and owns its listeners.
+ */
+import * as vscode from 'vscode';
+import type { FromIncidents, FromPanel, FromWebview, ToIncidents, ToPanel, ToWebview } from '../../shared/protocol';
+import { isFromIncidents, isFromPanel, validateFromWebview } from '../../shared/protocol';
+import { buildWebviewHtml, createNonce } from './html';
+import { recordTrace } from './trace';
+
+/** The two pages, with what each may send and receive. */
+export interface WebviewKinds {
+  panel: { to: ToPanel; from: FromPanel };
+  incidents: { to: ToIncidents; from: FromIncidents };
+}
+export type WebviewKind = keyof WebviewKinds;
+
+const PAGES: Readonly<Record<WebviewKind, { script: string; style: string; title: string }>> = {
+  panel: { script: 'panel.js', style: 'panel.css', title: 'Connection Doctor: Diagnosis' },
+  incidents: { script: 'incidents.js', style: 'incidents.css', title: 'Connection Doctor: Incidents' },
+};
+
+/** The folders a page may load from: its bundle, the codicons and the styles. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'dist', 'codicons'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
+}
+
+/** Handles the validated messages of one page; `ready` means "send me the state now". */
+export type MessageHandler<K extends WebviewKind> = (msg: WebviewKinds[K]['from']) => void | Promise<void>;
+
+/** Binds one webview (panel or view) to its handler. */
+export class WebviewController<K extends WebviewKind> implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+
+  constructor(
+    private readonly kind: K,
+    private readonly webview: vscode.Webview,
+    extensionUri: vscode.Uri,
+    private readonly handler: MessageHandler<K>,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    webview.options = webviewOptions(extensionUri);
+    const page = PAGES[kind];
+    const asUri = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+    this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    webview.html = buildWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      title: page.title,
+      lang: vscode.env.language,
+      scriptUri: asUri('dist', 'webview', page.script),
+      styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', page.style)],
+    });
+  }
+
+  /** Whether the page has said `ready` since it was last (re)loaded. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * The page was hidden: VS Code drops its content (we do not retain it), so the
+   * next `ready` comes from a fresh page that needs the state again.
+   */
+  markHidden(): void {
+    this.ready = false;
+  }
+
+  /** Sends a message if the page is ready; otherwise drops it (the host's model is sent on `ready`). */
+  post(msg: WebviewKinds[K]['to']): void {
+    if (!this.ready) return;
+    recordTrace(this.kind, 'out', msg as ToWebview);
+    this.webview.postMessage(msg).then(
+      (delivered) => {
+        if (!delivered) this.log.debug(`webview ${this.kind}: ${msg.type} not delivered`);
+      },
+      (e: unknown) => this.log.warn(`webview ${this.kind}: post failed: ${String(e)}`),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const msg = validateFromWebview(raw);
+    if (msg === null || !this.accepts(msg)) {
+      this.log.warn(`webview ${this.kind}: ignored a malformed message`);
+      return;
+    }
+    recordTrace(this.kind, 'in', msg);
+    if (msg.type === 'ready') this.ready = true;
+    Promise.resolve(this.handler(msg)).catch((e: unknown) => this.log.error(`webview ${this.kind}: ${msg.type} failed: ${String(e)}`));
+  }
+
+  private accepts(msg: FromWebview): msg is WebviewKinds[K]['from'] {
+    return this.kind === 'panel' ? isFromPanel(msg) : isFromIncidents(msg);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

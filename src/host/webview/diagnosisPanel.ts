@@ -1,0 +1,236 @@
+/**
+ * The diagnosis panel: one webview panel that shows an incident, streams the
+ * probes' progress, then the verdict, ranked causes, fixes and verification
+ * commands. It restores after a window reload through a WebviewPanelSerializer.
+ */
+import { hostname } from 'node:os';
+import * as vscode from 'vscode';
+import type { Diagnosis } from '../../core/types';
+import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
+import type { DiagnoseRequest, Services } from '../services';
+import { WebviewController } from './controller';
+import { loadEngine } from './engine';
+import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, whereView } from './views';
+
+/** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
+export const DIAGNOSIS_VIEW_TYPE = 'connectionDoctor.diagnosis';
+
+let current: DiagnosisPanel | undefined;
+
+/** Opens (or reveals) the diagnosis panel and runs the diagnosis with live progress. */
+export function showDiagnosisPanel(services: Services, request: DiagnoseRequest): void {
+  if (current) {
+    current.reveal();
+    current.start(request);
+    return;
+  }
+  const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+  const panel = vscode.window.createWebviewPanel(DIAGNOSIS_VIEW_TYPE, panelTitle(request.target.host, request.target.port), { viewColumn: column, preserveFocus: false }, {
+    enableFindWidget: true,
+  });
+  current = new DiagnosisPanel(services, panel, null);
+  current.start(request);
+}
+
+/** Restores the panel after a window reload, showing the last result until the user re-runs it. */
+export function registerDiagnosisPanelSerializer(services: Services): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(DIAGNOSIS_VIEW_TYPE, {
+    deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
+      current?.dispose();
+      const model = restoredModel(state);
+      if (model === null) {
+        // Nothing usable to show: a panel without a target has no purpose.
+        panel.dispose();
+        return Promise.resolve();
+      }
+      current = new DiagnosisPanel(services, panel, model);
+      return Promise.resolve();
+    },
+  });
+}
+
+function panelTitle(host: string, port: number): string {
+  return vscode.l10n.t('Diagnosis: {0}', `${host}:${port}`);
+}
+
+/** One open panel: its model is the truth, the page renders it and is sent it again on every `ready`. */
+class DiagnosisPanel implements vscode.Disposable {
+  private readonly controller: WebviewController<'panel'>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private model: PanelModel | null;
+  private request: DiagnoseRequest | null = null;
+  /** The engine's result of the current run; null while running, after a restore or a failure. */
+  private diagnosis: Diagnosis | null = null;
+  private abort: AbortController | null = null;
+  private runs = 0;
+
+  constructor(
+    private readonly services: Services,
+    private readonly panel: vscode.WebviewPanel,
+    restored: PanelModel | null,
+  ) {
+    this.model = restored;
+    if (restored) {
+      this.runs = restored.run;
+      this.request = { target: restored.target, incident: restored.incident?.id ? (services.incidents.get(restored.incident.id) ?? null) : null };
+    }
+    this.controller = new WebviewController('panel', panel.webview, services.context.extensionUri, (msg) => this.onMessage(msg), services.log);
+    this.disposables.push(
+      this.controller,
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.controller.markHidden();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** Starts a new run, cancelling one in progress. */
+  start(request: DiagnoseRequest): void {
+    this.abort?.abort();
+    const ac = new AbortController();
+    this.abort = ac;
+    this.request = request;
+    this.diagnosis = null;
+    const run = ++this.runs;
+    const { target, incident } = request;
+    const vscodeProxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || null;
+    const model = initialModel(run, target, incident, whereView(target, vscode.env.remoteName ?? null, hostname(), process.env, vscodeProxy), Date.now());
+    this.model = model;
+    this.panel.title = panelTitle(target.host, target.port);
+    this.post({ type: 'start', model });
+    const config = this.services.config.current;
+    const live = (): boolean => this.model === model && !ac.signal.aborted;
+    void (async () => {
+      try {
+        const { runDiagnosis } = await loadEngine();
+        const diagnosis = await runDiagnosis(target, incident, {
+          timeoutMs: config.probeTimeoutMs,
+          attempts: config.repeatAttempts,
+          signal: ac.signal,
+          env: process.env,
+          vscodeProxy,
+          onProbe: (result, phase) => {
+            if (!live()) return;
+            const row = probeRow(result, phase);
+            applyProbeRow(model, row);
+            this.post({ type: 'probe', run, probe: row });
+          },
+        });
+        if (!live()) return;
+        for (const result of diagnosis.probes) applyProbeRow(model, probeRow(result, 'done'));
+        this.diagnosis = diagnosis;
+        model.phase = 'done';
+        model.verdict = diagnosis.verdict;
+        model.causes = diagnosis.causes;
+        this.post({ type: 'result', run, verdict: diagnosis.verdict, causes: diagnosis.causes });
+      } catch (e) {
+        if (!live()) return;
+        const message = e instanceof Error ? e.message : String(e);
+        this.services.log.error(`diagnosis of ${target.host}:${target.port} failed: ${message}`);
+        model.phase = 'failed';
+        model.error = message;
+        settleRows(model);
+        this.post({ type: 'failed', run, message });
+      } finally {
+        if (this.abort === ac) this.abort = null;
+      }
+    })();
+  }
+
+  private cancel(): void {
+    const model = this.model;
+    if (!this.abort || !model || model.phase !== 'running') return;
+    this.abort.abort();
+    this.abort = null;
+    model.phase = 'cancelled';
+    settleRows(model);
+    this.post({ type: 'cancelled', run: model.run });
+  }
+
+  private post(msg: ToPanel): void {
+    this.controller.post(msg);
+  }
+
+  private notice(text: string): void {
+    this.post({ type: 'notice', text });
+  }
+
+  private async onMessage(msg: FromPanel): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        if (this.model) this.post({ type: 'start', model: this.model });
+        return;
+      case 'rerun':
+        if (this.request) this.start(this.request);
+        return;
+      case 'cancel':
+        this.cancel();
+        return;
+      case 'copyReport': {
+        const report = await this.report();
+        if (report === null) return;
+        await vscode.env.clipboard.writeText(report);
+        this.notice(vscode.l10n.t('Report copied to the clipboard.'));
+        return;
+      }
+      case 'openMarkdown': {
+        const report = await this.report();
+        if (report === null) return;
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+        return;
+      }
+      case 'copyText':
+        await vscode.env.clipboard.writeText(msg.text);
+        this.notice(vscode.l10n.t('Copied to the clipboard.'));
+        return;
+      case 'runInTerminal': {
+        const diagnosis = this.diagnosis;
+        if (!diagnosis) {
+          this.notice(vscode.l10n.t('Re-run the diagnosis before running its commands.'));
+          return;
+        }
+        const command = terminalCommand(diagnosis.causes, msg.causeId, msg.command, diagnosis.target);
+        if (command === null) {
+          this.services.log.warn('refused to run a command that is not one of the diagnosis\' verification commands');
+          this.notice(vscode.l10n.t('That command is not one of this diagnosis\' verification commands.'));
+          return;
+        }
+        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Connection Doctor: verify') });
+        terminal.show(false);
+        terminal.sendText(command, true);
+        return;
+      }
+      default:
+        assertNever(msg);
+    }
+  }
+
+  /** The Markdown report of the current result, or null (with a notice) when there is none. */
+  private async report(): Promise<string | null> {
+    const diagnosis = this.diagnosis;
+    if (!diagnosis) {
+      this.notice(vscode.l10n.t('The report is available once the diagnosis has finished.'));
+      return null;
+    }
+    const { renderReport, snapshotEnvironment } = await loadEngine();
+    const vscodeProxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
+    return renderReport(diagnosis, snapshotEnvironment({ env: process.env, vscodeProxy, vscodeVersion: vscode.version }));
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    this.abort = null;
+    if (current === this) current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

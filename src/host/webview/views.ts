@@ -1,0 +1,213 @@
+/**
+ * Turns the host's objects into the plain views the webviews render: incidents,
+ * groups by target, probe rows and the "whose network" summary. Pure (no
+ * 'vscode' at run time), so it is unit-tested in plain Node.
+ */
+import { PROBE_IDS } from '../../core/types';
+import type { Incident, ProbeResult, RankedCause, Target } from '../../core/types';
+import { maskSecrets } from '../../core/diagnose/mask';
+import type { IncidentGroupView, IncidentView, PanelModel, ProbeRowView, WhereView } from '../../shared/protocol';
+import { targetKeyOf } from '../../shared/protocol';
+import type { StoredIncident } from '../services';
+
+/** The view of a stored incident (or of a bare detector incident, which has no id). */
+export function toIncidentView(incident: StoredIncident | Incident): IncidentView {
+  const stored = 'id' in incident ? (incident as StoredIncident) : null;
+  const origin = stored?.origin;
+  return {
+    id: stored?.id ?? null,
+    category: incident.category,
+    code: incident.code,
+    text: incident.text,
+    host: incident.host,
+    port: incident.port,
+    url: incident.url,
+    ecosystem: incident.ecosystem,
+    count: incident.count,
+    firstSeen: incident.firstSeen,
+    lastSeen: incident.lastSeen,
+    origin: origin
+      ? {
+          kind: origin.kind,
+          name: origin.name,
+          ...(origin.commandLine !== undefined ? { commandLine: origin.commandLine } : {}),
+          ...(origin.exitCode !== undefined ? { exitCode: origin.exitCode } : {}),
+        }
+      : null,
+  };
+}
+
+/** Groups incidents by target ("host:port"), newest group first; `isMuted` marks muted targets. */
+export function groupIncidents(incidents: readonly StoredIncident[], isMuted: (targetKey: string) => boolean): IncidentGroupView[] {
+  const groups = new Map<string, IncidentGroupView>();
+  for (const incident of incidents) {
+    const key = targetKeyOf(incident.host, incident.port);
+    let group = groups.get(key);
+    if (!group) {
+      group = { targetKey: key, host: incident.host, port: incident.port, category: incident.category, count: 0, lastSeen: 0, muted: isMuted(key), incidents: [] };
+      groups.set(key, group);
+    }
+    group.count += incident.count;
+    if (incident.lastSeen > group.lastSeen) {
+      group.lastSeen = incident.lastSeen;
+      group.category = incident.category;
+    }
+    group.incidents.push(toIncidentView(incident));
+  }
+  const out = [...groups.values()];
+  for (const g of out) g.incidents.sort((a, b) => b.lastSeen - a.lastSeen);
+  return out.sort((a, b) => b.lastSeen - a.lastSeen);
+}
+
+/** All probes pending: the first rows of a run. */
+export function pendingRows(): ProbeRowView[] {
+  return PROBE_IDS.map((id) => ({ id, state: 'pending', ms: null, summary: '' }));
+}
+
+/** The row of a probe that started or finished. */
+export function probeRow(result: ProbeResult, phase: 'start' | 'done'): ProbeRowView {
+  if (phase === 'start') return { id: result.id, state: 'running', ms: null, summary: '' };
+  return { id: result.id, state: result.status, ms: Math.max(0, Math.round(result.ms)), summary: maskSecrets(result.summary) };
+}
+
+/** A fresh panel model for a run that is about to start. */
+export function initialModel(run: number, target: Target, incident: StoredIncident | null, where: WhereView, now: number): PanelModel {
+  return {
+    run,
+    target,
+    incident: incident ? toIncidentView(incident) : null,
+    where,
+    probes: pendingRows(),
+    phase: 'running',
+    verdict: null,
+    causes: [],
+    ecosystem: incident?.ecosystem ?? null,
+    error: null,
+    startedAt: now,
+  };
+}
+
+/** Replaces one probe's row in a model. */
+export function applyProbeRow(model: PanelModel, row: ProbeRowView): void {
+  const i = model.probes.findIndex((p) => p.id === row.id);
+  if (i >= 0) model.probes[i] = row;
+  else model.probes.push(row);
+}
+
+/** Finished runs leave no row "running": a cancelled probe shows as skipped. */
+export function settleRows(model: PanelModel): void {
+  model.probes = model.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped', summary: p.summary || 'not run' } : p));
+}
+
+/**
+ * Which proxy the failing program would use for this target, read from its
+ * environment like curl and most runtimes do (scheme-specific variable, then
+ * ALL_PROXY, unless NO_PROXY covers the host). Credentials are masked.
+ */
+export function programProxyFor(target: Target, env: Readonly<Record<string, string | undefined>>): string | null {
+  const get = (name: string): string | undefined => env[name.toLowerCase()] || env[name] || undefined;
+  const secure = target.scheme === 'https' || target.scheme === 'wss';
+  const proxy = (secure ? get('HTTPS_PROXY') : get('HTTP_PROXY')) ?? get('ALL_PROXY');
+  if (!proxy) return null;
+  if (noProxyCovers(target.host, get('NO_PROXY') ?? '')) return null;
+  return maskSecrets(proxy);
+}
+
+function noProxyCovers(host: string, noProxy: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  for (const raw of noProxy.split(',')) {
+    const entry = raw.trim().toLowerCase().replace(/:\d+$/, '');
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    const bare = entry.replace(/^\*?\./, '');
+    if (h === bare || h.endsWith(`.${bare}`)) return true;
+  }
+  return false;
+}
+
+/** The "where this ran / whose network" summary of a run. */
+export function whereView(target: Target, remoteName: string | null, machine: string, env: Readonly<Record<string, string | undefined>>, vscodeProxy: string | null): WhereView {
+  return { remoteName, machine, programProxy: programProxyFor(target, env), vscodeProxy: vscodeProxy ? maskSecrets(vscodeProxy) : null };
+}
+
+const PLACEHOLDER = /\{(host|port|url|scheme)\}/g;
+// What a host or URL may contain before it goes into a shell command: no spaces, quotes,
+// `;`, `|`, `&`, `$`, backticks, redirections or newlines (the detector's output is untrusted).
+const SAFE_HOST = /^[A-Za-z0-9._:[\]%-]{1,253}$/;
+const SAFE_URL = /^[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[A-Za-z0-9._~:/?#[\]@+,=%-]{1,2000}$/;
+
+/**
+ * The command to send to a terminal for one of a cause's verification commands,
+ * or null when it may not run: it must be in the diagnosis' verify list (the
+ * knowledge base's text, never output), and any target it fills in must be a
+ * plain host, port or URL.
+ */
+export function terminalCommand(causes: readonly RankedCause[], causeId: string, command: string, target: Target): string | null {
+  const cause = causes.find((c) => c.id === causeId);
+  if (!cause || !cause.verify.includes(command)) return null;
+  if (/[\r\n]/.test(command)) return null;
+  if (!SAFE_HOST.test(target.host) || !Number.isInteger(target.port) || target.port < 0 || target.port > 65535) return null;
+  // The engine may have filled the target in already: an unsafe URL must not reach a shell either way.
+  if (target.url && !SAFE_URL.test(target.url) && command.includes(target.url)) return null;
+  let unsafe = false;
+  const filled = command.replace(PLACEHOLDER, (_m, name: string) => {
+    switch (name) {
+      case 'host':
+        return target.host;
+      case 'port':
+        return String(target.port);
+      case 'scheme':
+        if (target.scheme && /^[a-z][a-z0-9+.-]{0,30}$/.test(target.scheme)) return target.scheme;
+        unsafe = true;
+        return '';
+      default:
+        // Quoted: SAFE_URL has no quote, and `?`, `#` or `[` must not glob or start a comment.
+        if (target.url && SAFE_URL.test(target.url)) return `'${target.url}'`;
+        unsafe = true;
+        return '';
+    }
+  });
+  return unsafe ? null : filled;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a target back from untrusted saved state, or null. */
+export function parseTarget(v: unknown): Target | null {
+  if (!isRecord(v)) return null;
+  const { host, port, scheme, url } = v;
+  if (typeof host !== 'string' || host.length === 0 || host.length > 253) return null;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  if (scheme !== null && (typeof scheme !== 'string' || scheme.length > 32)) return null;
+  if (url !== null && (typeof url !== 'string' || url.length > 4096)) return null;
+  return { host, port, scheme, url };
+}
+
+/**
+ * The model to show after a window reload, from the state the page saved with
+ * `setState` (`{ model }`), or null when it holds no usable target. The host
+ * never trusts it for actions: a restored panel runs no command until re-run.
+ */
+export function restoredModel(state: unknown): PanelModel | null {
+  if (!isRecord(state) || !isRecord(state.model)) return null;
+  const m = state.model;
+  const target = parseTarget(m.target);
+  if (!target) return null;
+  const run = typeof m.run === 'number' && Number.isInteger(m.run) && m.run >= 0 ? m.run : 0;
+  return {
+    // Restored content is shown by the page as it saved it; the host keeps only the target and the shapes.
+    run,
+    target,
+    incident: isRecord(m.incident) ? (m.incident as unknown as IncidentView) : null,
+    where: isRecord(m.where) ? (m.where as unknown as WhereView) : { remoteName: null, machine: '', programProxy: null, vscodeProxy: null },
+    probes: Array.isArray(m.probes) ? (m.probes as ProbeRowView[]) : pendingRows(),
+    phase: 'restored',
+    verdict: typeof m.verdict === 'string' ? m.verdict : null,
+    causes: Array.isArray(m.causes) ? (m.causes as RankedCause[]) : [],
+    ecosystem: typeof m.ecosystem === 'string' ? m.ecosystem : null,
+    error: null,
+    startedAt: typeof m.startedAt === 'number' ? m.startedAt : 0,
+  };
+}

@@ -1,0 +1,416 @@
+/**
+ * The diagnosis panel's page. It renders the host's PanelModel: the incident,
+ * live probe progress, the verdict and the ranked causes. Data only ever enters
+ * the DOM as text (see dom.ts). State is kept with setState so the page can be
+ * discarded while hidden and restored after a window reload.
+ */
+import type { Evidence, Fix, ProbeId, RankedCause } from '../core/types';
+import type { PanelModel, ProbeRowView, ToPanel } from '../shared/protocol';
+import type { Child } from './dom';
+import { CATEGORY_ICON, CATEGORY_LABEL, PROBE_LABEL, append, button, clear, duration, h, hostPort, icon, relativeTime } from './dom';
+import { vscodeApi } from './vscodeApi';
+
+interface PanelState {
+  model: PanelModel;
+  /** Ids of causes the user opened or closed. */
+  open: Record<string, boolean>;
+  /** Ids of probe rows whose details are shown. */
+  expanded: ProbeId[];
+}
+
+const vscode = vscodeApi<PanelState>();
+const root = document.getElementById('root') as HTMLElement;
+let state: PanelState | undefined = vscode.getState();
+
+const PROBE_ICON: Readonly<Record<ProbeRowView['state'], string>> = {
+  pending: 'circle-large-outline',
+  running: 'loading',
+  ok: 'pass',
+  fail: 'error',
+  skipped: 'circle-slash',
+};
+const PROBE_STATE_LABEL: Readonly<Record<ProbeRowView['state'], string>> = {
+  pending: 'pending',
+  running: 'running',
+  ok: 'ok',
+  fail: 'failed',
+  skipped: 'skipped',
+};
+const SIDE_LABEL: Readonly<Record<Fix['side'], string>> = { client: 'Client', server: 'Server', network: 'Network' };
+const SIDE_ICON: Readonly<Record<Fix['side'], string>> = { client: 'code', server: 'server', network: 'globe' };
+
+// Regions that outlive a re-render, so screen readers keep their live regions.
+const liveProgress = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', id: 'progress-live' });
+const liveNotice = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', id: 'notice' });
+const view = h('div', { class: 'panel' });
+append(root, view, liveProgress, liveNotice);
+
+function save(): void {
+  if (state) vscode.setState(state);
+}
+
+function announce(region: HTMLElement, text: string): void {
+  // Clearing first makes the same text be announced again.
+  region.textContent = '';
+  window.setTimeout(() => {
+    region.textContent = text;
+  }, 50);
+}
+
+let noticeTimer: number | undefined;
+function notice(text: string): void {
+  announce(liveNotice, text);
+  liveNotice.classList.add('visible');
+  window.clearTimeout(noticeTimer);
+  noticeTimer = window.setTimeout(() => liveNotice.classList.remove('visible'), 3000);
+}
+
+// ------------------------------------------------------------------ rendering
+
+function render(): void {
+  const s = state;
+  const hadFocus = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
+  clear(view);
+  if (!s) {
+    append(view, h('p', { class: 'empty' }, 'Waiting for the diagnosis…'));
+    return;
+  }
+  const m = s.model;
+  append(view, renderHeader(m), renderToolbar(m), renderProgress(m), renderVerdict(m));
+  if (hadFocus) {
+    const again = view.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(hadFocus)}"]`);
+    if (again && !again.hasAttribute('disabled')) again.focus();
+  }
+}
+
+function renderHeader(m: PanelModel): HTMLElement {
+  const inc = m.incident;
+  const target = hostPort(m.target.host, m.target.port);
+  const title = h(
+    'h1',
+    { class: 'title' },
+    icon(inc ? CATEGORY_ICON[inc.category] : 'pulse'),
+    h('span', {}, inc ? `${CATEGORY_LABEL[inc.category]}: ` : 'Diagnosis of '),
+    h('span', { class: 'target' }, target),
+  );
+  const meta = h('dl', { class: 'meta' });
+  const row = (label: string, ...value: Child[]): void => append(meta, h('div', { class: 'meta-row' }, h('dt', {}, label), h('dd', {}, ...value)));
+  row('Target', h('code', {}, m.target.url ?? `${m.target.scheme ? `${m.target.scheme}://` : ''}${target}`));
+  if (inc) {
+    if (inc.code) row('Error', h('code', {}, inc.code));
+    if (inc.origin) {
+      const o = inc.origin;
+      const where = o.kind === 'terminal' ? `terminal “${o.name}”` : o.kind === 'debug' ? `debug session “${o.name}”` : o.kind === 'file' ? `file ${o.name}` : o.name || 'entered by hand';
+      row('Seen in', where, o.commandLine ? ' ' : null, o.commandLine ? h('code', { class: 'command-line' }, o.commandLine) : null, o.exitCode !== undefined ? ` (exit code ${o.exitCode})` : '');
+    }
+    if (inc.ecosystem) row('Program', inc.ecosystem);
+    const now = Date.now();
+    // Incidents typed or pasted by hand carry no time of their own.
+    if (inc.lastSeen > 0) row('When', h('time', { datetime: new Date(inc.lastSeen).toISOString(), title: new Date(inc.lastSeen).toLocaleString() }, relativeTime(inc.lastSeen, now)), inc.count > 1 ? ` (first ${relativeTime(inc.firstSeen, now)})` : '');
+    row('How often', inc.count === 1 ? 'once' : `${inc.count} times`);
+  }
+  row('Ran', ...whereText(m));
+  const header = h('header', { class: 'header' }, title, meta);
+  if (inc) {
+    append(
+      header,
+      h('details', { class: 'incident-text', open: true }, h('summary', {}, 'Error output'), h('pre', { class: 'output', tabindex: 0, 'aria-label': 'Error output' }, inc.text)),
+    );
+  }
+  return header;
+}
+
+const REMOTE_LABEL: Readonly<Record<string, string>> = {
+  wsl: 'WSL',
+  'ssh-remote': 'SSH remote',
+  'dev-container': 'dev container',
+  'attached-container': 'container',
+  codespaces: 'Codespaces',
+  tunnel: 'remote tunnel',
+};
+
+function whereText(m: PanelModel): Child[] {
+  const w = m.where;
+  const machine = w.machine ? ` (${w.machine})` : '';
+  const out: Child[] = [];
+  if (w.remoteName) out.push(icon('remote'), ` in the ${REMOTE_LABEL[w.remoteName] ?? `remote “${w.remoteName}”`}${machine}, where the workspace runs`);
+  else out.push(icon('vm'), ` on this machine${machine}`);
+  out.push(h('br'), 'Network view: the program’s environment, ');
+  out.push(w.programProxy ? h('span', {}, 'through proxy ', h('code', {}, w.programProxy)) : 'direct (no proxy variable applies)');
+  if (w.vscodeProxy !== w.programProxy && w.vscodeProxy !== null) {
+    out.push(h('br'), h('span', { class: 'differs' }, icon('warning'), ' VS Code itself uses ', h('code', {}, w.vscodeProxy), ' (http.proxy): its view differs'));
+  }
+  return out;
+}
+
+function renderToolbar(m: PanelModel): HTMLElement {
+  const running = m.phase === 'running';
+  const done = m.phase === 'done';
+  const cancel = button('Cancel', 'debug-stop', () => vscode.postMessage({ type: 'cancel' }));
+  const rerun = button('Re-run', 'refresh', () => vscode.postMessage({ type: 'rerun' }));
+  const copy = button('Copy report', 'copy', () => vscode.postMessage({ type: 'copyReport' }));
+  const md = button('Open as Markdown', 'markdown', () => vscode.postMessage({ type: 'openMarkdown' }));
+  cancel.disabled = !running;
+  rerun.disabled = running;
+  copy.disabled = !done;
+  md.disabled = !done;
+  cancel.dataset.focusKey = 'cancel';
+  rerun.dataset.focusKey = 'rerun';
+  copy.dataset.focusKey = 'copy';
+  md.dataset.focusKey = 'md';
+  return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Diagnosis actions' }, cancel, rerun, copy, md);
+}
+
+function renderProgress(m: PanelModel): HTMLElement {
+  const list = h('ol', { class: 'probes', id: 'probes', 'aria-busy': m.phase === 'running' ? 'true' : 'false' });
+  for (const p of m.probes) list.appendChild(renderProbe(p));
+  const finished = m.probes.filter((p) => p.state !== 'pending' && p.state !== 'running').length;
+  return h(
+    'section',
+    { class: 'progress', 'aria-labelledby': 'probes-h' },
+    h('h2', { id: 'probes-h' }, 'Probes ', h('span', { class: 'count', id: 'probes-count' }, `${finished}/${m.probes.length}`)),
+    list,
+  );
+}
+
+function renderProbe(p: ProbeRowView): HTMLLIElement {
+  const expanded = state?.expanded.includes(p.id) ?? false;
+  const detailsId = `probe-${p.id}-details`;
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'probe-row', 'aria-expanded': expanded ? 'true' : 'false', 'aria-controls': detailsId, 'data-focus-key': `probe-${p.id}` },
+    icon(PROBE_ICON[p.state], p.state === 'running' ? 'codicon-modifier-spin' : ''),
+    h('span', { class: 'probe-name' }, PROBE_LABEL[p.id] ?? p.id),
+    h('span', { class: 'probe-state' }, PROBE_STATE_LABEL[p.state]),
+    h('span', { class: 'probe-ms' }, p.ms === null ? '' : duration(p.ms)),
+  );
+  toggle.addEventListener('click', () => {
+    if (!state) return;
+    const set = new Set(state.expanded);
+    if (set.has(p.id)) set.delete(p.id);
+    else set.add(p.id);
+    state.expanded = [...set];
+    save();
+    const li = toggle.closest('li');
+    if (li) li.replaceWith(renderProbe(p));
+    document.querySelector<HTMLElement>(`[data-focus-key="probe-${p.id}"]`)?.focus();
+  });
+  const details = h('div', { class: 'probe-summary', id: detailsId, hidden: !expanded }, p.summary || (p.state === 'pending' ? 'Not started yet.' : p.state === 'running' ? 'Running…' : 'No details.'));
+  return h('li', { class: `probe state-${p.state}`, 'data-probe': p.id }, toggle, details);
+}
+
+function renderVerdict(m: PanelModel): HTMLElement {
+  const section = h('section', { class: 'verdict', 'aria-labelledby': 'verdict-h' }, h('h2', { id: 'verdict-h' }, 'Verdict'));
+  switch (m.phase) {
+    case 'running':
+      append(section, h('p', { class: 'muted' }, icon('loading', 'codicon-modifier-spin'), ' Probing… the verdict appears when the probes finish.'));
+      return section;
+    case 'cancelled':
+      append(section, h('p', { class: 'muted' }, icon('debug-stop'), ' Cancelled. Re-run to probe again.'));
+      return section;
+    case 'failed':
+      append(section, h('p', { class: 'error' }, icon('error'), ' The diagnosis failed: ', m.error ?? 'unknown error'));
+      return section;
+    case 'restored':
+      append(section, h('p', { class: 'muted restored' }, icon('history'), ' Restored from an earlier session: re-run to refresh the result and to run its commands.'));
+      break;
+    case 'done':
+      break;
+    default: {
+      const never: never = m.phase;
+      return never;
+    }
+  }
+  if (m.verdict) append(section, h('p', { class: 'verdict-text', id: 'verdict-text' }, m.verdict));
+  if (m.causes.length === 0) {
+    append(section, h('p', { class: 'muted' }, 'No cause of the knowledge base fits these results.'));
+    return section;
+  }
+  const list = h('ol', { class: 'causes', 'aria-label': 'Likely causes, most likely first' });
+  m.causes.forEach((c, i) => list.appendChild(renderCause(m, c, i)));
+  append(section, list);
+  return section;
+}
+
+function renderCause(m: PanelModel, c: RankedCause, index: number): HTMLLIElement {
+  const pct = Math.round(Math.max(0, Math.min(1, c.confidence)) * 100);
+  const open = state?.open[c.id] ?? index === 0;
+  const details = h('details', { class: 'cause', open, 'data-cause': c.id });
+  details.addEventListener('toggle', () => {
+    if (!state) return;
+    state.open[c.id] = details.open;
+    save();
+  });
+  const summary = h(
+    'summary',
+    { 'data-focus-key': `cause-${c.id}` },
+    icon('chevron-right', 'chevron'),
+    h('span', { class: 'cause-title' }, c.title),
+    h(
+      'span',
+      { class: 'confidence', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct, 'aria-valuetext': `${pct}% confidence`, 'aria-label': 'Confidence' },
+      h('span', { class: 'bar' }, h('span', { class: `fill ${pct >= 70 ? 'high' : pct >= 35 ? 'mid' : 'low'}` })),
+      h('span', { class: 'pct' }, `${pct}%`),
+    ),
+  );
+  append(details, summary, h('p', { class: 'explanation' }, c.explanation));
+  const body = h('div', { class: 'cause-body' });
+  append(body, renderEvidence(c.evidence), renderFixes(m, c), renderVerify(m, c), renderReferences(c.references));
+  append(details, body);
+  // The CSP forbids inline styles set from markup; CSSOM properties are allowed and carry no markup.
+  const fill = summary.querySelector<HTMLElement>('.fill');
+  if (fill) fill.style.width = `${pct}%`;
+  return h('li', {}, details);
+}
+
+function renderEvidence(evidence: Evidence[]): HTMLElement | null {
+  if (evidence.length === 0) return null;
+  const pro = evidence.filter((e) => e.supports);
+  const con = evidence.filter((e) => !e.supports);
+  const list = (items: Evidence[], label: string, iconName: string, cls: string): HTMLElement | null =>
+    items.length === 0
+      ? null
+      : h(
+          'div',
+          { class: `evidence ${cls}` },
+          h('h4', {}, icon(iconName), ` ${label}`),
+          h('ul', {}, ...items.map((e) => h('li', {}, h('span', { class: 'source' }, e.probe === 'incident' ? 'error text' : PROBE_LABEL[e.probe] ?? e.probe), ' ', e.text))),
+        );
+  return h('div', { class: 'evidence-group' }, h('h3', {}, 'Evidence'), list(pro, 'For', 'check', 'for'), list(con, 'Against', 'close', 'against'));
+}
+
+function renderFixes(m: PanelModel, c: RankedCause): HTMLElement | null {
+  if (c.fixes.length === 0) return null;
+  const wrap = h('div', { class: 'fixes' }, h('h3', {}, 'Fixes'));
+  for (const side of ['client', 'server', 'network'] as const) {
+    // Code for the incident's ecosystem first; other ecosystems after it.
+    const fixes = c.fixes
+      .filter((f) => f.side === side)
+      .sort((a, b) => Number(b.code?.ecosystem === m.ecosystem) - Number(a.code?.ecosystem === m.ecosystem));
+    if (fixes.length === 0) continue;
+    const ul = h('ul', {});
+    for (const f of fixes) {
+      const li = h('li', {}, h('p', {}, f.text));
+      if (f.code) {
+        const src = f.code.source;
+        append(
+          li,
+          h(
+            'div',
+            { class: 'code-block' },
+            h('div', { class: 'code-head' }, h('span', { class: 'lang' }, `${f.code.ecosystem} · ${f.code.language}`), button('Copy code', 'copy', () => vscode.postMessage({ type: 'copyText', text: src }), { iconOnly: true })),
+            h('pre', { tabindex: 0 }, h('code', {}, src)),
+          ),
+        );
+      }
+      append(ul, li);
+    }
+    append(wrap, h('div', { class: `side side-${side}` }, h('h4', {}, icon(SIDE_ICON[side]), ` ${SIDE_LABEL[side]}`), ul));
+  }
+  return wrap;
+}
+
+function renderVerify(m: PanelModel, c: RankedCause): HTMLElement | null {
+  if (c.verify.length === 0) return null;
+  const ul = h('ul', { class: 'verify' });
+  c.verify.forEach((command, i) => {
+    const copy = button('Copy', 'copy', () => vscode.postMessage({ type: 'copyText', text: command }), { title: 'Copy the command' });
+    const run = button('Run in terminal', 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, command }), { title: 'Run the command in a new terminal' });
+    run.disabled = m.phase !== 'done';
+    copy.dataset.focusKey = `copy-${c.id}-${i}`;
+    run.dataset.focusKey = `run-${c.id}-${i}`;
+    append(ul, h('li', {}, h('code', { class: 'command' }, command), h('span', { class: 'actions' }, copy, run)));
+  });
+  return h('div', { class: 'verify-group' }, h('h3', {}, 'Check it yourself'), ul);
+}
+
+function renderReferences(refs: string[]): HTMLElement | null {
+  const safe = refs.filter((r) => /^https:\/\/[^\s]+$/.test(r));
+  if (safe.length === 0) return null;
+  return h('div', { class: 'references' }, h('h3', {}, 'References'), h('ul', {}, ...safe.map((r) => h('li', {}, h('a', { href: r }, r)))));
+}
+
+// ------------------------------------------------------------------ progress updates in place
+
+function updateProbe(run: number, probe: ProbeRowView): void {
+  if (!state || state.model.run !== run) return;
+  const m = state.model;
+  const i = m.probes.findIndex((p) => p.id === probe.id);
+  if (i >= 0) m.probes[i] = probe;
+  else m.probes.push(probe);
+  save();
+  const old = view.querySelector(`li[data-probe="${CSS.escape(probe.id)}"]`);
+  const focused = old?.contains(document.activeElement) ?? false;
+  const fresh = renderProbe(probe);
+  if (old) old.replaceWith(fresh);
+  if (focused) fresh.querySelector<HTMLElement>('button')?.focus();
+  const count = document.getElementById('probes-count');
+  if (count) count.textContent = `${m.probes.filter((p) => p.state !== 'pending' && p.state !== 'running').length}/${m.probes.length}`;
+  if (probe.state !== 'running' && probe.state !== 'pending') {
+    announce(liveProgress, `${PROBE_LABEL[probe.id] ?? probe.id}: ${PROBE_STATE_LABEL[probe.state]}${probe.ms === null ? '' : `, ${duration(probe.ms)}`}`);
+  }
+}
+
+function settle(m: PanelModel): void {
+  m.probes = m.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
+}
+
+// ------------------------------------------------------------------ messages
+
+function onMessage(msg: ToPanel): void {
+  switch (msg.type) {
+    case 'start':
+      state = { model: msg.model, open: state?.model.run === msg.model.run ? state.open : {}, expanded: state?.expanded ?? [] };
+      save();
+      render();
+      if (msg.model.phase === 'running') announce(liveProgress, `Diagnosing ${hostPort(msg.model.target.host, msg.model.target.port)}…`);
+      return;
+    case 'probe':
+      updateProbe(msg.run, msg.probe);
+      return;
+    case 'result':
+      if (!state || state.model.run !== msg.run) return;
+      state.model.phase = 'done';
+      state.model.verdict = msg.verdict;
+      state.model.causes = msg.causes;
+      settle(state.model);
+      save();
+      render();
+      announce(liveProgress, `Verdict: ${msg.verdict}`);
+      return;
+    case 'cancelled':
+      if (!state || state.model.run !== msg.run) return;
+      state.model.phase = 'cancelled';
+      settle(state.model);
+      save();
+      render();
+      announce(liveProgress, 'Diagnosis cancelled.');
+      return;
+    case 'failed':
+      if (!state || state.model.run !== msg.run) return;
+      state.model.phase = 'failed';
+      state.model.error = msg.message;
+      settle(state.model);
+      save();
+      render();
+      announce(liveProgress, 'The diagnosis failed.');
+      return;
+    case 'notice':
+      notice(msg.text);
+      return;
+    default: {
+      const never: never = msg;
+      return never;
+    }
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const data = ev.data;
+  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+  onMessage(data as ToPanel);
+});
+
+// A restored or re-shown page renders what it kept, then asks the host for the current state.
+render();
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { readDiagnoseInput, validateDiagnoseInput } from '../../../src/host/diagnoseInput';
+import { formatPlain } from '../../../src/host/wording';
+
+const validate = (v: string): string | undefined => validateDiagnoseInput(v, formatPlain);
+
+describe('diagnose input', () => {
+  it('accepts URLs and host:port', () => {
+    assert.equal(validate('localhost:5432'), undefined);
+    assert.equal(validate('https://api.example.com/v1'), undefined);
+    assert.equal(validate('[::1]:8080'), undefined);
+    const read = readDiagnoseInput(' https://api.example.com ', formatPlain);
+    assert.ok(read.kind === 'target' && read.target.port === 443);
+  });
+
+  it('accepts a pasted error that names its target', () => {
+    const read = readDiagnoseInput('Error: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect', formatPlain);
+    assert.equal(read.kind, 'incident');
+    assert.ok(read.kind === 'incident' && read.target?.host === '127.0.0.1' && read.target.port === 5432);
+    assert.equal(validate('curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn\'t connect to server'), undefined);
+  });
+
+  it('explains what is wrong with other input', () => {
+    assert.match(validate('') ?? '', /Enter a URL/);
+    assert.match(validate('localhost') ?? '', /Not a target: .*no port/);
+    assert.match(validate('hello there world') ?? '', /No connection failure found/);
+    assert.match(validate('Error: read ECONNRESET') ?? '', /names no host and port/);
+    assert.match(validate('x'.repeat(70_000)) ?? '', /too long/);
+  });
+});

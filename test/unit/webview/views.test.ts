@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RankedCause, Target } from '../../../src/core/types';
+import { PROBE_IDS } from '../../../src/core/types';
+import type { StoredIncident } from '../../../src/host/services';
+import {
+  applyProbeRow,
+  groupIncidents,
+  initialModel,
+  probeRow,
+  programProxyFor,
+  restoredModel,
+  settleRows,
+  terminalCommand,
+  toIncidentView,
+} from '../../../src/host/webview/views';
+
+function incident(over: Partial<StoredIncident>): StoredIncident {
+  return {
+    id: 'i1',
+    key: 'k',
+    category: 'refused',
+    also: [],
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+    host: '127.0.0.1',
+    port: 5432,
+    url: null,
+    ecosystem: 'node',
+    rule: 'node-econnrefused',
+    count: 1,
+    text: 'Error: connect ECONNREFUSED 127.0.0.1:5432',
+    line: 1,
+    endLine: 1,
+    firstSeen: 1_000,
+    lastSeen: 1_000,
+    origin: { kind: 'terminal', name: 'server', commandLine: 'npm start', cwd: '/home/me/secret', exitCode: 1 },
+    ...over,
+  };
+}
+
+const target: Target = { host: '127.0.0.1', port: 5432, scheme: null, url: null };
+
+function cause(verify: string[]): RankedCause {
+  return { id: 'no-listener', title: 'Nothing listens', confidence: 0.9, explanation: '', evidence: [], fixes: [], verify, references: [] };
+}
+
+describe('webview views', () => {
+  it('groups incidents by host:port, newest group first, summing counts', () => {
+    const groups = groupIncidents(
+      [
+        incident({ id: 'a', lastSeen: 5, count: 3 }),
+        incident({ id: 'b', host: 'db.local', port: 5432, category: 'dns', lastSeen: 9 }),
+        incident({ id: 'c', lastSeen: 7, count: 2, category: 'reset' }),
+      ],
+      (k) => k === 'db.local:5432',
+    );
+    assert.deepEqual(groups.map((g) => g.targetKey), ['db.local:5432', '127.0.0.1:5432']);
+    assert.equal(groups[0].muted, true);
+    assert.equal(groups[1].muted, false);
+    assert.equal(groups[1].count, 5);
+    assert.equal(groups[1].lastSeen, 7);
+    assert.equal(groups[1].category, 'reset', 'the newest incident decides the group icon');
+    assert.deepEqual(groups[1].incidents.map((i) => i.id), ['c', 'a']);
+  });
+
+  it('sends the webview no more of an origin than it shows (no cwd)', () => {
+    const view = toIncidentView(incident({}));
+    assert.deepEqual(view.origin, { kind: 'terminal', name: 'server', commandLine: 'npm start', exitCode: 1 });
+    assert.equal(view.text, 'Error: connect ECONNREFUSED 127.0.0.1:5432');
+  });
+
+  it('moves probe rows pending -> running -> done, masking secrets in summaries', () => {
+    const model = initialModel(1, target, incident({}), { remoteName: null, machine: 'box', programProxy: null, vscodeProxy: null }, 0);
+    assert.deepEqual(model.probes.map((p) => p.state), PROBE_IDS.map(() => 'pending'));
+    const result = { id: 'proxy' as const, status: 'fail' as const, ms: 12.4, summary: 'proxy http://bob:hunter2@10.0.0.1:3128 refused', data: {} };
+    applyProbeRow(model, probeRow(result, 'start'));
+    assert.equal(model.probes.find((p) => p.id === 'proxy')?.state, 'running');
+    applyProbeRow(model, probeRow(result, 'done'));
+    const row = model.probes.find((p) => p.id === 'proxy');
+    assert.equal(row?.state, 'fail');
+    assert.equal(row?.ms, 12);
+    assert.ok(!row?.summary.includes('hunter2'));
+    settleRows(model);
+    assert.ok(model.probes.every((p) => p.state !== 'pending' && p.state !== 'running'));
+  });
+
+  it('reads the program\'s proxy from its environment, honouring NO_PROXY, with credentials masked', () => {
+    const https: Target = { host: 'api.example.com', port: 443, scheme: 'https', url: 'https://api.example.com' };
+    assert.equal(programProxyFor(https, {}), null);
+    assert.equal(programProxyFor(https, { HTTPS_PROXY: 'http://u:pw123456@proxy:3128' }), 'http://u:****@proxy:3128');
+    assert.equal(programProxyFor(https, { https_proxy: 'http://proxy:1', NO_PROXY: 'localhost,.example.com' }), null);
+    assert.equal(programProxyFor(target, { HTTP_PROXY: 'http://proxy:1' }), 'http://proxy:1');
+    assert.equal(programProxyFor(target, { ALL_PROXY: 'socks5://proxy:1080', no_proxy: '*' }), null);
+  });
+
+  describe('run in terminal', () => {
+    it('runs only a command of the cause\'s verify list, with the target filled in', () => {
+      const causes = [cause(['nc -vz {host} {port}', 'ss -ltnp'])];
+      assert.equal(terminalCommand(causes, 'no-listener', 'nc -vz {host} {port}', target), 'nc -vz 127.0.0.1 5432');
+      assert.equal(terminalCommand(causes, 'no-listener', 'ss -ltnp', target), 'ss -ltnp');
+    });
+
+    it('refuses commands that are not in the list, or of another cause', () => {
+      const causes = [cause(['ss -ltnp'])];
+      assert.equal(terminalCommand(causes, 'no-listener', 'rm -rf ~', target), null);
+      assert.equal(terminalCommand(causes, 'no-listener', 'ss -ltnp; rm -rf ~', target), null);
+      assert.equal(terminalCommand(causes, 'other', 'ss -ltnp', target), null);
+    });
+
+    it('refuses to fill in a host or URL from output that could inject shell syntax', () => {
+      const causes = [cause(['nc -vz {host} {port}', 'curl -v {url}'])];
+      for (const host of ['a;rm -rf ~', '$(reboot)', 'a b', '`id`', 'a|b', 'a\nb']) {
+        assert.equal(terminalCommand(causes, 'no-listener', 'nc -vz {host} {port}', { ...target, host }), null, host);
+      }
+      for (const url of ['http://x/$(id)', "http://x/'a", 'http://x/a;b', 'http://x/a&b', 'http://x/ b']) {
+        assert.equal(terminalCommand(causes, 'no-listener', 'curl -v {url}', { ...target, url }), null, url);
+      }
+      assert.equal(terminalCommand(causes, 'no-listener', 'curl -v {url}', { ...target, url: 'http://127.0.0.1:5432/x?a=1' }), "curl -v 'http://127.0.0.1:5432/x?a=1'");
+    });
+
+    it('refuses a command already filled with an unsafe URL by the engine', () => {
+      const url = 'http://x/a;reboot';
+      assert.equal(terminalCommand([cause([`curl -v ${url}`])], 'no-listener', `curl -v ${url}`, { ...target, url }), null);
+    });
+  });
+
+  it('restores only a model with a valid target, and always as "restored"', () => {
+    const model = initialModel(3, target, incident({}), { remoteName: 'ssh-remote', machine: 'box', programProxy: null, vscodeProxy: null }, 42);
+    model.phase = 'done';
+    const back = restoredModel(JSON.parse(JSON.stringify({ model })));
+    assert.ok(back);
+    assert.equal(back.phase, 'restored');
+    assert.deepEqual(back.target, target);
+    assert.equal(back.run, 3);
+    for (const bad of [undefined, null, 'x', {}, { model: {} }, { model: { target: { host: '', port: 1 } } }, { model: { target: { host: 'h', port: 70000, scheme: null, url: null } } }]) {
+      assert.equal(restoredModel(bad), null);
+    }
+  });
+});
+
+describe('webview page code', () => {
+  const dir = join(__dirname, '..', '..', '..', 'src', 'webview');
+  it('never parses HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.includes('panel.ts') && files.includes('incidents.ts'));
+    for (const f of files) {
+      const src = readFileSync(join(dir, f), 'utf8');
+      assert.doesNotMatch(src, /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(|createContextualFragment|DOMParser/, f);
+    }
+  });
+});
