@@ -47,7 +47,8 @@ describe('Webviews: the protocol inside VS Code', function () {
 
     const entries = await waitFor('the panel result', () => {
       const mine = trace.slice(from).filter((e) => e.webview === 'panel');
-      return mine.some((e) => e.type === 'result' || e.type === 'failed') ? mine : undefined;
+      // A fast run can end before the page loads: then the start sent on `ready` already holds the result.
+      return mine.some((e) => e.type === 'result' || e.type === 'failed' || (e.type === 'start' && e.state === 'done')) ? mine : undefined;
     });
     assert.equal(panelTabs().length, 1, 'one diagnosis panel is open');
 
@@ -56,12 +57,15 @@ describe('Webviews: the protocol inside VS Code', function () {
     const start = types.indexOf('out:start');
     assert.ok(ready >= 0, `the page said ready: ${types.join(' ')}`);
     assert.ok(start > ready, `state is sent only after ready: ${types.join(' ')}`);
+    assert.ok(!types.includes('out:failed'), types.join(' '));
     const result = entries.find((e) => e.type === 'result');
-    assert.ok(result, `the run finished with a result, not ${types.join(' ')}`);
-    const run = result.run;
-    const ofRun = entries.filter((e) => e.dir === 'out' && e.run === run);
-    assert.equal(ofRun[ofRun.length - 1].type, 'result', 'nothing of the run is sent after its result');
-    assert.equal(result.topCause, 'no-listener');
+    if (result) {
+      const ofRun = entries.filter((e) => e.dir === 'out' && e.run === result.run);
+      assert.equal(ofRun[ofRun.length - 1].type, 'result', 'nothing of the run is sent after its result');
+      assert.equal(result.topCause, 'no-listener');
+    } else {
+      assert.equal(entries[entries.length - 1].state, 'done', 'the start sent on ready carries the finished run');
+    }
   });
 
   it('a run on the ready panel streams every probe live, then the result', async () => {

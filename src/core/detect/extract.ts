@@ -196,3 +196,9 @@ export function extractCodeAndSyscall(lines: readonly string[]): { code: string 
   }
   return { code, syscall };
 }
+
+/** Every regular expression the extraction uses, for the static ReDoS check. */
+export function extractionRegExps(): RegExp[] {
+  const extractors = [...UNIX, ...UPSTREAM, ...STRONG, ...URLS, ...WEAK, GENERIC];
+  return [...extractors.map((e) => e.re), PORT_ONLY, DOC_HOSTS, KNOWN_CODE, SYSCALL];
+}

@@ -69,3 +69,8 @@ export function splitHostPort(token: string): { host: string | null; port: numbe
   // A bare IPv6 address without port ends in a hex group; Node always appends the port.
   return { host: cleanHost(hostText), port: cleanPort(portText) };
 }
+
+/** Every regular expression of this module, for the static ReDoS check. */
+export function hostRegExps(): RegExp[] {
+  return [IPV4, HOSTNAME, HAS_LETTER, IPV6, PLACEHOLDER, SOURCE_EXT];
+}

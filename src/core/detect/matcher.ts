@@ -33,7 +33,8 @@ export interface LineMatch {
 
 // Source code and configuration name errors without having them: `except X:`, `if (err.code ===`,
 // `case 'ECONNRESET':`, object keys holding quoted messages (`includes: "dial tcp ..."`).
-const SOURCE_CODE = /^\s*(?:except\b|catch\b|} ?catch\b|if\s?\(|elif\b|else if\b|case\s|when\s|rescue\b|[A-Za-z_$][\w$]{0,40}\s?:\s?["`].*["`],?\s*$)/;
+/** Lines of source code or configuration: never failures, whatever they name. */
+export const SOURCE_CODE = /^\s*(?:except\b|catch\b|} ?catch\b|if\s?\(|elif\b|else if\b|case\s|when\s|rescue\b|[A-Za-z_$][\w$]{0,40}\s?:\s?["`].*["`],?\s*$)/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

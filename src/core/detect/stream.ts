@@ -248,7 +248,7 @@ export class StreamDetector {
   private addToBlock(text: string, line: number, match: LineMatch | null): void {
     const block = this.block;
     if (block === null) return;
-    if (match !== null && this.isRepeat(block, text, match)) {
+    if (match !== null && (this.isRepeat(block, text, match) || namesAnotherPeer(block, text))) {
       this.closeBlock();
       this.block = { lines: [{ text, line, match }], follow: this.contextLines };
       return;
@@ -304,6 +304,18 @@ export class StreamDetector {
 /** A line with its numbers blanked: retry loops differ only in timestamps, ports and counters. */
 function lineShape(text: string): string {
   return text.replace(/\d+/g, '#').trim();
+}
+
+/** A trigger that names a host other than the one a trigger of the block names starts a new failure. */
+function namesAnotherPeer(block: OpenBlock, text: string): boolean {
+  const own = extractPeer([text], []);
+  if (own.host === null) return false;
+  for (const l of block.lines) {
+    if (l.match === null) continue;
+    const other = extractPeer([l.text], []);
+    if (other.host !== null) return other.host !== own.host;
+  }
+  return false;
 }
 
 function peerKey(text: string): string {

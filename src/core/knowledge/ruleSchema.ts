@@ -6,7 +6,7 @@ import { CATEGORIES } from '../types';
 import type { Category } from '../types';
 
 /** Shortest prefilter keyword, in UTF-8 bytes: the byte scanner samples every (length - 3)th position. */
-export const MIN_KEYWORD_BYTES = 6;
+export const MIN_KEYWORD_BYTES = 7;
 
 /** One detection rule. */
 export interface DetectionRule {

@@ -15,7 +15,7 @@ export interface TraceEntry {
   run?: number;
   /** For a panel `result`: the id of the top cause. */
   topCause?: string;
-  /** For a panel `probe`: which probe and its new state. */
+  /** For a panel `probe`: which probe and its new state; for `start`: the run's phase. */
   probe?: string;
   state?: string;
 }
@@ -34,7 +34,10 @@ export function webviewTrace(): TraceEntry[] {
 export function recordTrace(webview: TraceEntry['webview'], dir: TraceEntry['dir'], msg: ToWebview | FromWebview): void {
   const entry: TraceEntry = { webview, dir, type: msg.type };
   if ('run' in msg) entry.run = msg.run;
-  if (msg.type === 'start') entry.run = msg.model.run;
+  if (msg.type === 'start') {
+    entry.run = msg.model.run;
+    entry.state = msg.model.phase;
+  }
   if (msg.type === 'result' && msg.causes.length > 0) entry.topCause = msg.causes[0].id;
   if (msg.type === 'probe') {
     entry.probe = msg.probe.id;

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { checkSync } from 'recheck';
-import { bundledMatcher } from '../../../src/core/detect/matcher';
+import { SOURCE_CODE, bundledMatcher } from '../../../src/core/detect/matcher';
+import { extractionRegExps } from '../../../src/core/detect/extract';
+import { hostRegExps } from '../../../src/core/detect/hosts';
 import { StreamDetector } from '../../../src/core/detect/stream';
 
 /** Characters a pattern repeats: the members of its classes and the literals next to quantifiers. */
@@ -23,6 +25,14 @@ describe('detect: linear-time rules', function () {
         if (result.status !== 'safe') unsafe.push(`${rule.id}: /${re.source}/ -> ${result.status}`);
       }
     }
+    assert.deepEqual(unsafe, []);
+  });
+
+  it('every extraction regex is safe according to recheck', () => {
+    const unsafe = [...extractionRegExps(), ...hostRegExps(), SOURCE_CODE]
+      .map((re) => ({ re, status: checkSync(re.source, re.flags).status }))
+      .filter((r) => r.status !== 'safe')
+      .map((r) => `/${r.re.source}/ -> ${r.status}`);
     assert.deepEqual(unsafe, []);
   });
 
