@@ -276,11 +276,12 @@ describe('fault injection on loopback: the expected cause ranks first', function
 
     it('the proxy resets every connection (curl)', async function () {
       requireCurl(this);
-      const target = await serve(httpServer({ host: V4 }));
+      const target = await serve(startHttpOk(V4));
       const proxy = await serve(resettingServer(V4));
       const env = proxyEnv(proxy.port);
       const client = await runCurl([`http://${V4}:${target.port}/`], { env });
-      assert.ok(client.stderr.includes(`port ${proxy.port}`), `curl did not go through the proxy: ${client.stderr}`);
+      // curl reports the reset as (7) or (56) depending on timing; either way it never reached the target.
+      assert.equal(target.connections(), 0, 'curl reached the target directly instead of through the proxy');
       await expectDiagnosis({ expected: 'proxy-failure', probes: ['proxy'], client, what: 'curl via proxy', target: `http://${V4}:${target.port}/`, env });
     });
 

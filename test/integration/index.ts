@@ -5,7 +5,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-type MochaCtor = typeof import('mocha');
+import type MochaModule from 'mocha';
+
+type MochaCtor = typeof MochaModule;
 
 export async function run(): Promise<void> {
   // mocha 12 is ESM-only; a dynamic import works for both 11 and 12.

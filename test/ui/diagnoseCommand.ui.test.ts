@@ -22,6 +22,7 @@ describe('UI: Diagnose connection from the command palette', function () {
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
     assert.ok(await tab.isVisible());
     // The panel's content renders inside the webview and names the target.
-    await wb.webview('127.0.0.1:1').locator('body').getByText('127.0.0.1:1').first().waitFor({ timeout: 30_000 });
+    const panel = await wb.webviewFrame('#probes');
+    await panel.getByText('127.0.0.1:1').first().waitFor({ timeout: 30_000 });
   });
 });

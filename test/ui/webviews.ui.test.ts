@@ -75,23 +75,7 @@ async function tidyWorkbench(wb: Workbench, theme: string): Promise<void> {
     await wb.page.keyboard.press('Control+Alt+B');
     await aux.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   }
-  // Light or dark as the user sees it: the editor area's background brightness.
-  const looksLight = (): Promise<boolean> =>
-    // A string, evaluated in the page: this tsconfig has no DOM types.
-    wb.page.evaluate<boolean>(`(() => {
-      const el = document.querySelector('.part.editor > .content') || document.querySelector('.monaco-workbench') || document.body;
-      const rgb = (getComputedStyle(el).backgroundColor.match(/\\d+/g) || ['0', '0', '0']).map(Number);
-      return (rgb[0] + rgb[1] + rgb[2]) / 3 > 128;
-    })()`);
-  if (/light/i.test(theme) && !(await looksLight())) {
-    await wb.runCommand('Preferences: Color Theme');
-    const input = wb.quickInput();
-    await input.fill(theme);
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
-    await wb.page.keyboard.press('Enter');
-    for (let i = 0; i < 40 && !(await looksLight()); i++) await wb.page.waitForTimeout(250);
-    assert.ok(await looksLight(), `the ${theme} theme is applied`);
-  }
+  await wb.setTheme(theme);
 }
 
 /** The incidents side view's content frame, after opening the activity-bar container. */

@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench } from '../runner/browser.mjs';
 import {
   ROOT,
@@ -71,7 +71,9 @@ export class Workbench {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       // The activity-bar entry appears once the extension's contributions are registered.
       await page.locator('.activitybar [aria-label^="Connection Doctor"]').first().waitFor({ timeout: 60_000 });
-      return new Workbench(page, workspace, browser, running, profile);
+      const wb = new Workbench(page, workspace, browser, running, profile);
+      await wb.setTheme(theme);
+      return wb;
     } catch (e) {
       await browser?.close().catch(() => undefined);
       running.stop();
@@ -86,9 +88,13 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input[type="text"], .quick-input-widget input.input');
     await input.first().waitFor({ state: 'visible' });
     await input.first().fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    // The row whose label is exactly the title ("Color Theme" must not pick "Browse Color Themes...").
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.getByText(title, { exact: true }) })
+      .first();
     await row.waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
+    await row.click();
   }
 
   /** The quick-input box (input boxes and pickers). */
@@ -96,13 +102,36 @@ export class Workbench {
     return this.page.locator('.quick-input-widget input').first();
   }
 
-  /** The content frame of the webview whose title (tab or view) matches. */
-  webview(titlePart: string): FrameLocator {
-    // Webviews nest: an outer iframe (index.html) holding the content iframe (#active-frame).
-    return this.page
-      .frameLocator(`iframe.webview.ready[title*="${titlePart}"], iframe.webview[title*="${titlePart}"]`)
-      .first()
-      .frameLocator('#active-frame');
+  /**
+   * Applies a colour theme through the theme picker, as a person would: user
+   * settings of the browser workbench live in the browser, not on the server, so
+   * the harness cannot write them. Waits until the workbench carries the theme's
+   * class (vs, vs-dark, hc-black, hc-light).
+   */
+  async setTheme(theme: string): Promise<void> {
+    const kind = /high contrast light/i.test(theme) ? 'hc-light' : /high contrast/i.test(theme) ? 'hc-black' : /light/i.test(theme) ? 'vs' : 'vs-dark';
+    const applied = this.page.locator(`.monaco-workbench.${kind}`);
+    if ((await applied.count()) > 0) return;
+    await this.runCommand('Preferences: Color Theme');
+    // The picker labels themes without the "Default " of their setting value.
+    const label = theme.replace(/^Default /, '');
+    await this.quickInput().fill(label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await applied.first().waitFor({ state: 'attached', timeout: 15_000 });
+  }
+
+  /** The content frame of the webview that holds `selector` (webview iframes carry no title to find them by). */
+  async webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        if (frame.isDetached() || frame === this.page.mainFrame()) continue;
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      if (Date.now() > until) throw new Error(`no webview frame holds ${selector}`);
+      await this.page.waitForTimeout(250);
+    }
   }
 
   async screenshot(file: string): Promise<void> {

@@ -38,6 +38,8 @@ const EMPTY = new Uint8Array(0);
 interface OpenBlock {
   lines: BlockLine[];
   follow: number;
+  /** When the first trigger was seen (the block closes later, when its context is read). */
+  openedAt: number;
 }
 
 /** Bytes with a native line-feed search (Buffer when available: several times faster than Uint8Array#indexOf). */
@@ -193,8 +195,9 @@ export class StreamDetector {
   }
 
   private decodeLine(data: Uint8Array, start: number, end: number): string {
-    const stop = end - start > this.maxLineLength * 4 ? start + this.maxLineLength * 4 : end;
-    return visibleText(this.decoder.decode(data.subarray(start, stop)), this.maxLineLength);
+    // An overlong line keeps its end: progress output comes first, the failure last.
+    const from = end - start > this.maxLineLength * 4 ? end - this.maxLineLength * 4 : start;
+    return visibleText(this.decoder.decode(data.subarray(from, end)), this.maxLineLength);
   }
 
   private openBlock(data: Uint8Array, start: number, text: string, match: LineMatch): void {
@@ -203,7 +206,7 @@ export class StreamDetector {
       this.addToBlock(text, line, match);
       return;
     }
-    this.block = { lines: [...this.previousLines(data, start, line), { text, line, match }], follow: this.contextLines };
+    this.block = { lines: [...this.previousLines(data, start, line), { text, line, match }], follow: this.contextLines, openedAt: this.now() };
     if (this.block.follow === 0) this.closeBlock();
   }
 
@@ -250,7 +253,7 @@ export class StreamDetector {
     if (block === null) return;
     if (match !== null && (this.isRepeat(block, text, match) || namesAnotherPeer(block, text))) {
       this.closeBlock();
-      this.block = { lines: [{ text, line, match }], follow: this.contextLines };
+      this.block = { lines: [{ text, line, match }], follow: this.contextLines, openedAt: this.now() };
       return;
     }
     block.lines.push({ text, line, match });
@@ -276,7 +279,7 @@ export class StreamDetector {
     if (block === null) return;
     this.block = null;
     this.lastBlockEnd = block.lines[block.lines.length - 1].line;
-    const incident = buildIncident(block.lines, this.now());
+    const incident = buildIncident(block.lines, block.openedAt);
     if (incident !== null) this.fold(incident);
   }
 
@@ -313,7 +316,7 @@ function namesAnotherPeer(block: OpenBlock, text: string): boolean {
   for (const l of block.lines) {
     if (l.match === null) continue;
     const other = extractPeer([l.text], []);
-    if (other.host !== null) return other.host !== own.host;
+    if (other.host !== null) return other.host !== own.host || (own.port !== null && other.port !== null && own.port !== other.port);
   }
   return false;
 }

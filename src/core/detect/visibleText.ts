@@ -6,7 +6,7 @@
 const ESC = 0x1b;
 const BEL = 0x07;
 
-/** The visible text of a raw line (no line feed), capped at `maxLength` characters. */
+/** The visible text of a raw line (no line feed), capped to its last `maxLength` characters. */
 export function visibleText(raw: string, maxLength: number): string {
   let text = raw;
   if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
@@ -14,7 +14,7 @@ export function visibleText(raw: string, maxLength: number): string {
   if (cr !== -1) text = text.slice(cr + 1);
   // Stripping costs a character loop, so it only runs where an ESC byte occurs.
   if (text.indexOf('\x1b') !== -1) text = stripEscapes(text);
-  return text.length > maxLength ? text.slice(0, maxLength) : text;
+  return text.length > maxLength ? text.slice(text.length - maxLength) : text;
 }
 
 /** Removes CSI, OSC (BEL or ST terminated, e.g. VS Code's `ESC ] 633 ; ... BEL`) and two-byte escapes. */

@@ -16,7 +16,11 @@ export function verdictFor(causes: readonly RankedCause[], input: RankInput, roo
   if (!top) {
     const tcp = input.probes.find((p) => p.id === 'tcp');
     const accepted = tcp && tcp.status !== 'skipped' && (tcp.data as unknown as TcpData).acceptedFamilies?.length > 0;
-    if (accepted) return `${where} accepts connections and no probe found a problem: the failure did not reproduce now.`;
+    if (accepted) {
+      return input.incident
+        ? `${where} accepts connections and no probe found a problem: the failure did not reproduce now.`
+        : `${where} looks healthy: it accepts connections and no probe found a problem.`;
+    }
     if (input.probes.length === 0) return `No likely cause could be named for ${where} from the error alone; run the probes.`;
     return `No known cause matches what the probes saw at ${where}; see the probe results.`;
   }

@@ -14,7 +14,7 @@
  */
 import type { ProbeId, ProbeResult, Target } from '../types';
 import { PROBE_IDS } from '../types';
-import { result, timeoutOf } from './budget';
+import { result, since, timeoutOf } from './budget';
 import { httpProbe } from './http';
 import { keepaliveProbe } from './keepalive';
 import { listenersProbe } from './listeners';
@@ -68,6 +68,9 @@ export function skipReason(id: ProbeId, target: Target, ctx: ProbeContext, resol
   }
 }
 
+/** How far past the shared deadline a probe may run before the wall stops it. */
+const DEADLINE_GRACE_MS = 20;
+
 function skipped(id: ProbeId, reason: string): ProbeResult {
   return result(id, 'skipped', 0, reason, { reason });
 }
@@ -85,13 +88,27 @@ export async function runProbes(target: Target, options: RunProbesOptions): Prom
       // A failing observer must not stop the diagnosis.
     }
   };
+  // A wall behind the probes' own budgets: whatever a probe still waits for at the
+  // deadline is aborted, so the whole run ends within the timeout.
+  const hardStop = new AbortController();
   const run = async (id: ProbeId, ctx: ProbeContext): Promise<void> => {
     notify(result(id, 'skipped', 0, 'running', { reason: 'running' }), 'start');
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<ProbeResult>((resolve) => {
+      const wait = Math.max(0, (ctx.deadline ?? Date.now() + timeoutMs) + DEADLINE_GRACE_MS - Date.now());
+      timer = setTimeout(() => {
+        const stopped = options.signal?.aborted ? 'ABORTED' : 'ETIMEDOUT';
+        resolve(result(id, 'fail', since(started), `no answer within the ${timeoutMs} ms timeout`, { reason: 'deadline' }, { code: stopped, message: 'stopped at the overall deadline' }));
+      }, wait);
+    });
     let r: ProbeResult;
     try {
-      r = (await PROBES[id](target, ctx)) as ProbeResult;
+      r = await Promise.race([PROBES[id](target, ctx) as Promise<ProbeResult>, overdue]);
     } catch (err) {
       r = result(id, 'fail', 0, `probe crashed: ${String(err)}`, {});
+    } finally {
+      clearTimeout(timer);
     }
     results.set(id, r);
     notify(r, 'done');
@@ -102,7 +119,8 @@ export async function runProbes(target: Target, options: RunProbesOptions): Prom
     notify(r, 'done');
   };
 
-  const base: ProbeContext = { ...options, timeoutMs, deadline: start + timeoutMs };
+  const signal = options.signal ? AbortSignal.any([options.signal, hardStop.signal]) : hardStop.signal;
+  const base: ProbeContext = { ...options, signal, timeoutMs, deadline: start + timeoutMs };
   let resolved: ResolveData | null = null;
   if (wanted('resolve') || PROBE_IDS.some((id) => id !== 'resolve' && wanted(id))) {
     if (wanted('resolve')) notify(result('resolve', 'skipped', 0, 'running', { reason: 'running' }), 'start');
@@ -130,6 +148,8 @@ export async function runProbes(target: Target, options: RunProbesOptions): Prom
   }
   for (const id of rest) if (id !== 'listeners') launch(id);
   await Promise.all(pending);
+  // Frees the sockets and timers of any probe the deadline overtook.
+  hardStop.abort();
   if (!wanted('resolve')) results.set('resolve', skipped('resolve', 'not requested'));
   return PROBE_IDS.map((id) => results.get(id) ?? skipped(id, 'not run'));
 }

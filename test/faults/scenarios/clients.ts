@@ -39,7 +39,7 @@ fetch(url, ms ? { signal: AbortSignal.timeout(Number(ms)) } : {})
 
 /**
  * Two GETs over one keep-alive connection (maxSockets 1). Between them the program is busy
- * (a synchronous spin stands in for a CPU-bound handler) past the server's idle timeout, so
+ * (a synchronous spin stands in for a CPU-bound handler) 700 ms past the server's idle timeout, so
  * it has not yet seen the server's FIN when it reuses the pooled socket: the idle-close race.
  */
 export const KEEPALIVE_REUSE = `
@@ -52,7 +52,7 @@ const get = (cb) => {
 };
 get((e1) => {
   if (e1) { console.error(e1); process.exitCode = 1; return; }
-  const busyUntil = Date.now() + Number(idleMs) + 300;
+  const busyUntil = Date.now() + Number(idleMs) + 700;
   setImmediate(() => {
     while (Date.now() < busyUntil) { /* busy */ }
     get((e2, res) => {

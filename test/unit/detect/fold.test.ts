@@ -12,7 +12,6 @@ describe('detect: folding', () => {
       clock += 1000;
       d.write(`[10:00:0${i}] Error: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect\n`);
     }
-    clock += 1000;
     const changed = d.end();
     const all = d.snapshot();
     assert.equal(all.length, 1);
