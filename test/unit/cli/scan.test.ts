@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+function scan(args: string[], input = '', env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'scan', ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cli: connection-doctor scan', function () {
+  this.timeout(60_000);
+  let dir = '';
+
+  before(() => {
+    execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'ignore' });
+    dir = mkdtempSync(join(tmpdir(), 'cd-scan-'));
+    writeFileSync(join(dir, 'a.log'), 'starting\nError: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect\n');
+    writeFileSync(join(dir, 'b.log'), 'ok\nok\ncurl: (6) Could not resolve host: example.invalid\n');
+    writeFileSync(join(dir, 'clean.log'), 'all good\nRefused to apply inline style because it violates the following Content Security Policy directive\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the JSON Lines contract for standard input and exits 0', () => {
+    const r = scan(['--json'], 'x\n[10:00] Error: connect ECONNREFUSED 127.0.0.1:5432\n[10:01] Error: connect ECONNREFUSED 127.0.0.1:5432\n');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.deepEqual(JSON.parse(lines[0]), {
+      line: 2, endLine: 2, category: 'refused', also: [], code: 'ECONNREFUSED', syscall: 'connect', host: '127.0.0.1', port: 5432,
+      url: null, ecosystem: 'node', rule: 'node.econnrefused', count: 2, text: '[10:00] Error: connect ECONNREFUSED 127.0.0.1:5432',
+    });
+  });
+
+  it('adds the file name and per-file line numbers when several files are given', () => {
+    const r = scan(['--json', join(dir, 'a.log'), join(dir, 'b.log')]);
+    assert.equal(r.code, 0, r.stderr);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; category: string; host: string | null; port: number | null });
+    assert.deepEqual(records.map((x) => [x.file, x.line, x.category, x.host, x.port]), [
+      [join(dir, 'a.log'), 2, 'refused', '127.0.0.1', 5432],
+      [join(dir, 'b.log'), 3, 'dns', 'example.invalid', null],
+    ]);
+  });
+
+  it('exits 1 and prints nothing when nothing is found', () => {
+    const r = scan(['--json', join(dir, 'clean.log')]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+  });
+
+  it('exits 2 naming an unreadable file, and still scans the others', () => {
+    const missing = join(dir, 'missing.log');
+    const r = scan(['--json', missing, join(dir, 'a.log')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr.trim(), new RegExp(`^connection-doctor scan: cannot read '${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}': ENOENT$`));
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+  });
+
+  it('prints a readable summary without colour when not a TTY', () => {
+    const r = scan([join(dir, 'a.log')]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /refused/);
+    assert.match(r.stdout, /127\.0\.0\.1:5432/);
+    assert.ok(!r.stdout.includes('\x1b['), 'no escape sequences in piped output');
+  });
+
+  it('rejects unknown options with status 2', () => {
+    assert.equal(scan(['--bogus']).code, 2);
+  });
+});
