@@ -7,6 +7,12 @@ const USAGE = `Usage:
   connection-doctor diagnose [--json] [--timeout MS] [--attempts N] [--error TEXT | --error-file FILE] [TARGET]
 `;
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as grep does.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {

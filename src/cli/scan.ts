@@ -52,7 +52,9 @@ export async function runScan(args: string[]): Promise<number> {
 
 /** Feeds a byte stream through one detector; incidents in order of first line. */
 async function scanStream(input: Readable): Promise<Incident[]> {
-  const detector = new StreamDetector({ foldWindowMs: Infinity });
+  // Every incident is reported (the detector's history bound is for long-lived watchers);
+  // memory grows with distinct failures only, not with the input.
+  const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: Number.MAX_SAFE_INTEGER });
   for await (const chunk of input) {
     detector.write(typeof chunk === 'string' ? chunk : (chunk as Uint8Array));
   }

@@ -46,6 +46,22 @@ describe('cli: connection-doctor scan', function () {
     ]);
   });
 
+  it('reports every distinct failure of a long log, not only the most recent ones', () => {
+    const input = Array.from({ length: 3000 }, (_, i) => `Error: connect ECONNREFUSED 127.0.${i >> 8}.${i & 255}:${2000 + i}`).join('\n');
+    const r = scan(['--json'], `${input}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; port: number });
+    assert.equal(records.length, 3000);
+    assert.deepEqual([records[0]?.line, records[0]?.port, records[2999]?.line, records[2999]?.port], [1, 2000, 3000, 4999]);
+  });
+
+  it('stops quietly when the reader closes the pipe early', () => {
+    const input = Array.from({ length: 20000 }, (_, i) => `Error: connect ECONNREFUSED 127.0.0.1:${1000 + i}`).join('\n');
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(CLI)} scan --json | head -1`], { input, encoding: 'utf8' });
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+
   it('exits 1 and prints nothing when nothing is found', () => {
     const r = scan(['--json', join(dir, 'clean.log')]);
     assert.equal(r.code, 1);
