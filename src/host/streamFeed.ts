@@ -50,7 +50,10 @@ export class StreamFeed {
   /** Queues a chunk; scanning happens asynchronously. */
   push(chunk: string): void {
     if (this.ended || chunk.length === 0) return;
-    if (this.queued + chunk.length > this.maxQueued) {
+    // A chunk is already in memory when it arrives: with nothing waiting, scanning it
+    // (in slices) costs no more memory than dropping it, and loses no failure. Only a
+    // producer that outruns the scanner has its surplus dropped.
+    if (this.queued > 0 && this.queued + chunk.length > this.maxQueued) {
       this.dropped += chunk.length;
       return;
     }

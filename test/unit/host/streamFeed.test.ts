@@ -62,6 +62,15 @@ describe('stream feed', () => {
     assert.equal(d.chunks.join(''), 'a'.repeat(60) + 'b'.repeat(60));
   });
 
+  it('scans a single chunk larger than its queue bound when nothing else waits', async () => {
+    const d = new Recorder();
+    const feed = new StreamFeed(d, () => undefined, 100);
+    feed.push('z'.repeat(250));
+    await feed.idle();
+    assert.equal(feed.dropped, 0);
+    assert.equal(d.chunks.join(''), 'z'.repeat(250));
+  });
+
   it('turns the detector\'s cumulative counts into increments', async () => {
     let count = 0;
     const counting: ChunkDetector = {
