@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench } from '../runner/browser.mjs';
 import {
   ROOT,
@@ -119,6 +119,24 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await applied.first().waitFor({ state: 'attached', timeout: 15_000 });
+  }
+
+  /**
+   * The notification whose text holds `text`, in the notification centre, opened
+   * by clicking the bell of the status bar as a person would. (The smoke-test
+   * driver this harness needs keeps VS Code from showing notification toasts.)
+   */
+  async notification(text: string, timeoutMs = 60_000): Promise<Locator> {
+    const center = this.page.locator('.notifications-center');
+    const item = center.locator('.notification-list-item', { hasText: text }).first();
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (!(await center.isVisible())) await this.page.locator('.statusbar-item[id="status.notifications"]').click();
+      const left = until - Date.now();
+      if (left <= 0) throw new Error(`no notification says "${text}"`);
+      const shown = await item.waitFor({ state: 'visible', timeout: Math.min(left, 2_000) }).then(() => true, () => false);
+      if (shown) return item;
+    }
   }
 
   /** The content frame of the webview that holds `selector` (webview iframes carry no title to find them by). */

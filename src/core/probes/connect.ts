@@ -27,7 +27,16 @@ export interface AttemptOptions {
   settleMs?: number;
   /** Connect by name through this lookup (Happy Eyeballs like a client) instead of to one address. */
   lookup?: LookupFunction;
+  /**
+   * Keep watching a quiet accepted connection past settleMs until this settles (then WATCH_GRACE_MS
+   * more), still within timeoutMs: a busy server sends its reset late, and a short fixed window
+   * would call such a connection quiet.
+   */
+  watchUntil?: Promise<unknown>;
 }
+
+/** Extra watch after `watchUntil` settles: the server handles connections in accept order, ours may come last. */
+export const WATCH_GRACE_MS = 10;
 
 /** Connects once to address:port (or host:port through `lookup`); never throws, never outlives timeoutMs. */
 export function tcpAttempt(target: Address | { host: string }, port: number, opts: AttemptOptions): Promise<TcpAttempt> {
@@ -59,6 +68,7 @@ export function tcpAttempt(target: Address | { host: string }, port: number, opt
       if (extra.code) attempt.code = extra.code;
       if (connectMs !== undefined) attempt.connectMs = connectMs;
       if (extra.afterAccept) attempt.afterAccept = extra.afterAccept;
+      if (connectMs !== undefined && outcome === 'accepted') attempt.watchedMs = Math.max(0, Math.round((since(t0) - connectMs) * 10) / 10);
       if (extra.banner) attempt.banner = extra.banner;
       resolve(attempt);
     };
@@ -86,9 +96,19 @@ export function tcpAttempt(target: Address | { host: string }, port: number, opt
         finish('accepted');
         return;
       }
-      settleTimer = setTimeout(() => finish('accepted', { afterAccept: 'quiet' }), settle);
+      const quiet = (): void => finish('accepted', { afterAccept: 'quiet' });
+      settleTimer = setTimeout(() => {
+        if (!opts.watchUntil) return quiet();
+        // The overall timer (timeoutMs) still ends the watch when watchUntil takes longer.
+        void opts.watchUntil.then(() => {
+          if (finished) return;
+          settleTimer = setTimeout(quiet, WATCH_GRACE_MS);
+          settleTimer.unref();
+        }, quiet);
+      }, settle);
       settleTimer.unref();
       socket.once('data', (chunk: Buffer) => finish('accepted', { afterAccept: 'data', banner: firstLine(chunk) }));
+      // 'end' is the peer's FIN (a graceful close); an RST arrives as the ECONNRESET 'error' above.
       socket.once('end', () => finish('accepted', { afterAccept: 'closed' }));
     });
   });

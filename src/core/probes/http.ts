@@ -11,7 +11,7 @@ import { isIP } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, errorInfo, guarded, result, since } from './budget';
 import { HTTP_SCHEMES } from './target';
-import type { ErrorInfo, HttpData, HttpStage, ProbeContext } from './types';
+import type { CloseKind, ErrorInfo, HttpData, HttpStage, ProbeContext } from './types';
 
 /** Body bytes read before the probe stops reading (the answer is known by then). */
 export const BODY_CAP = 64 * 1024;
@@ -70,7 +70,7 @@ function emptyData(url: string): HttpData {
     url, status: null, statusMessage: null, httpVersion: null,
     timings: { dns: null, connect: null, tls: null, firstByte: null, total: 0 },
     headers: { connection: null, keepAlive: null, server: null, via: null, retryAfter: null, location: null, contentType: null, contentLength: null },
-    keepAliveTimeoutMs: null, bodyBytes: 0, complete: false, closedMidResponse: false, failedAt: null, remoteAddress: null,
+    keepAliveTimeoutMs: null, bodyBytes: 0, complete: false, closedMidResponse: false, closeKind: null, failedAt: null, remoteAddress: null,
   };
 }
 
@@ -84,6 +84,14 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
     let done = false;
     let requestSent = false;
     let socketRef: Socket | null = null;
+    // What the socket itself saw: the peer's RST (ECONNRESET/EPIPE) or its FIN ('end').
+    let sawClose: CloseKind | null = null;
+    const closeKindOf = (err: unknown): CloseKind | null => {
+      if (sawClose) return sawClose;
+      if (!(err instanceof Error)) return null;
+      // Node's http client says "socket hang up" (code ECONNRESET, no syscall) for a FIN before the response.
+      return (err as NodeJS.ErrnoException).syscall === undefined && err.message === 'socket hang up' ? 'eof' : 'reset';
+    };
     const finish = (error: ErrorInfo | null): void => {
       if (done) return;
       done = true;
@@ -110,17 +118,25 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
       autoSelectFamily: true,
       ...(secure ? { rejectUnauthorized: false, ...(opts.tlsCa && opts.tlsCa.length > 0 ? { ca: opts.tlsCa } : {}) } : {}),
     };
-    const req = secure ? httpsRequest(url, options) : httpRequest(url, options);
+    // The timer starts before the request is built: building it can take tens of ms on a loaded
+    // machine, and the probe must time out before runProbes' wall cuts it (losing its data).
     const timer = setTimeout(() => {
       const stage = stageOf();
       finish({ code: 'ETIMEDOUT', message: `no ${stage === 'response' ? 'response' : stage === 'body' ? 'end of body' : stage} within ${Math.round(opts.timeoutMs)} ms` });
-    }, Math.max(0, opts.timeoutMs));
+    }, Math.max(0, opts.timeoutMs - (performance.now() - t0)));
     timer.unref();
+    const req = secure ? httpsRequest(url, options) : httpRequest(url, options);
     if (opts.signal?.aborted) queueMicrotask(onAbort);
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (socket: Socket) => {
       socketRef = socket;
-      socket.on('error', () => undefined);
+      // Prepended: the client's own handlers turn these events into request errors, and must find the kind known.
+      socket.prependListener('error', (err: NodeJS.ErrnoException) => {
+        if (sawClose === null && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) sawClose = 'reset';
+      });
+      socket.prependOnceListener('end', () => {
+        if (sawClose === null) sawClose = 'eof';
+      });
       socket.once('lookup', () => { data.timings.dns = since(t0); });
       socket.once('connect', () => {
         data.timings.connect = since(t0);
@@ -130,8 +146,15 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
     });
     req.on('finish', () => { requestSent = true; });
     req.on('error', (err) => {
+      // finish() destroys the request, which emits its own "socket hang up": not the server's doing.
+      if (done) return;
       const info = errorInfo(err);
-      if (requestSent && data.timings.connect !== null && (info.code === 'ECONNRESET' || info.code === 'EPIPE')) data.closedMidResponse = true;
+      if (info.code === 'ECONNRESET' || info.code === 'EPIPE') {
+        // Only an accepted connection can be reset. Before our request was written (a reset racing
+        // the connect) it is no mid-response close, but it still was an RST or a FIN.
+        if (requestSent && data.timings.connect !== null) data.closedMidResponse = true;
+        data.closeKind = closeKindOf(err);
+      }
       finish(info);
     });
     req.on('response', (res: IncomingMessage) => {
@@ -154,11 +177,15 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
         finish(null);
       });
       res.on('aborted', () => {
+        if (done) return;
         data.closedMidResponse = true;
+        data.closeKind = closeKindOf(undefined);
         finish({ code: 'ECONNRESET', message: 'the server closed the connection before the response ended' });
       });
       res.on('error', (err) => {
+        if (done) return;
         data.closedMidResponse = true;
+        data.closeKind = closeKindOf(err);
         finish(errorInfo(err));
       });
     });
@@ -173,8 +200,14 @@ function summarise(d: HttpData, error: ErrorInfo | null): string {
     const extra = [d.headers.connection ? `Connection: ${d.headers.connection}` : '', d.headers.keepAlive ? `Keep-Alive: ${d.headers.keepAlive}` : '', d.headers.retryAfter ? `Retry-After: ${d.headers.retryAfter}` : ''].filter((s) => s).join(', ');
     return `HTTP ${d.status} ${d.statusMessage ?? ''}`.trim() + ` (${timing})${extra ? `; ${extra}` : ''}`;
   }
-  if (d.closedMidResponse) return `the server closed the connection ${d.status === null ? 'after reading the request, before any response' : 'in the middle of the response'} (${error?.code ?? 'closed'}; ${timing})`;
-  return `failed at ${d.failedAt ?? '?'}: ${error?.code ?? '?'} ${error?.message ?? ''} (${timing})`;
+  if (d.closedMidResponse) {
+    // A FIN after the request means the server read it and hung up; an RST before any response may come from a server that rejects the connection itself.
+    const how = d.closeKind === 'eof' ? 'closed the connection (FIN)' : 'reset the connection (RST)';
+    const when = d.status === null ? (d.closeKind === 'eof' ? 'after reading the request, before any response' : 'after the request was sent, before any response') : 'in the middle of the response';
+    return `the server ${how} ${when} (${error?.code ?? 'closed'}${d.closeKind === 'eof' && error?.message ? `: ${error.message}` : ''}; ${timing})`;
+  }
+  const how = d.closeKind === 'reset' ? ' — reset by the server (RST)' : d.closeKind === 'eof' ? ' — closed by the server (FIN)' : '';
+  return `failed at ${d.failedAt ?? '?'}: ${error?.code ?? '?'} ${error?.message ?? ''}${how} (${timing})`;
 }
 
 /** http probe: a GET on a fresh connection; status, timings, diagnosis headers, mid-response close. */

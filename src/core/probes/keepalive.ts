@@ -87,7 +87,7 @@ function get(url: URL, agent: HttpAgent, timeoutMs: number, signal?: AbortSignal
 }
 
 function emptyData(): KeepaliveData {
-  return { serverKeepAliveTimeoutMs: null, serverRefusesKeepAlive: false, idleMs: 0, reachedAdvertised: false, closedByServer: false, closedAfterMs: null, reusedOk: false, reuseError: null, budgetMs: 0 };
+  return { serverKeepAliveTimeoutMs: null, serverRefusesKeepAlive: false, idleMs: 0, reachedAdvertised: false, closedByServer: false, closedAfterMs: null, reusedOk: false, reuseError: null, closeKind: null, budgetMs: 0 };
 }
 
 /** keepalive probe: idles a keep-alive connection just past the server's advertised timeout (within budget) and reuses it. */
@@ -121,9 +121,18 @@ export function keepaliveProbe(target: Target, ctx: ProbeContext): Promise<Probe
         data.closedByServer = true;
         closed.abort();
       };
+      // A FIN shows as 'end'; an RST as an ECONNRESET 'error' before 'close'.
+      const onEnd = (): void => {
+        data.closeKind ??= 'eof';
+        onClose();
+      };
+      const onError = (err: NodeJS.ErrnoException): void => {
+        if (err.code === 'ECONNRESET' || err.code === 'EPIPE') data.closeKind ??= 'reset';
+      };
       if (socket.destroyed) onClose();
+      socket.on('error', onError);
       socket.once('close', onClose);
-      socket.once('end', onClose);
+      socket.once('end', onEnd);
       const remaining = budgetOf(ctx, startedAt);
       const reserve = Math.min(500, remaining / 4);
       const available = Math.max(0, remaining - reserve);
@@ -134,7 +143,8 @@ export function keepaliveProbe(target: Target, ctx: ProbeContext): Promise<Probe
       const both = AbortSignal.any([closed.signal, ...(ctx.signal ? [ctx.signal] : [])]);
       await delay(idle, both);
       socket.off('close', onClose);
-      socket.off('end', onClose);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
       data.idleMs = since(idleStart);
       data.reachedAdvertised = advertised !== null && (data.closedByServer || data.idleMs >= advertised);
       if (ctx.signal?.aborted) return result('keepalive', 'skipped', since(started), 'aborted', { ...data, reason: 'aborted' }, { code: 'ABORTED', message: 'aborted' });
@@ -143,11 +153,15 @@ export function keepaliveProbe(target: Target, ctx: ProbeContext): Promise<Probe
       if (second.error) {
         data.reuseError = second.error;
         // Reset on a reused socket: the server closed it as we wrote (the race itself).
-        if (second.reused && (second.error.code === 'ECONNRESET' || second.error.code === 'EPIPE')) data.closedByServer = true;
+        if (second.reused && (second.error.code === 'ECONNRESET' || second.error.code === 'EPIPE')) {
+          data.closedByServer = true;
+          // Node says "socket hang up" for a FIN, "read ECONNRESET" / "write EPIPE" for an RST.
+          data.closeKind ??= second.error.message === 'socket hang up' ? 'eof' : 'reset';
+        }
       }
       const adv = advertised !== null ? `advertised timeout=${advertised / 1000}s` : 'no Keep-Alive timeout advertised';
       if (data.closedByServer) {
-        const after = data.closedAfterMs !== null ? `after ${Math.round(data.closedAfterMs)} ms idle` : 'as the reuse was sent';
+        const after = `${data.closedAfterMs !== null ? `after ${Math.round(data.closedAfterMs)} ms idle` : 'as the reuse was sent'}${data.closeKind ? ` (${data.closeKind === 'reset' ? 'RST' : 'FIN'})` : ''}`;
         return result('keepalive', 'fail', since(started), `the server closed the idle keep-alive connection ${after} (${adv}); a client that reuses idle sockets longer gets ECONNRESET / socket hang up`, data, data.reuseError ?? { code: 'ECONNRESET', message: 'idle connection closed by the server' });
       }
       if (data.reusedOk) {

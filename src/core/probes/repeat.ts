@@ -59,12 +59,15 @@ export function repeatProbe(target: Target, ctx: ProbeContext): Promise<ProbeRes
         const a: RepeatAttempt = { index, startedAt: startedAtMs, ok, outcome: ok ? 'response' : (data.failedAt ?? 'error'), ms: since(t0) };
         if (error) a.code = error.code;
         if (data.status !== null) a.status = data.status;
+        if (data.closeKind) a.close = data.closeKind;
         return a;
       }
       const t = await tcpAttempt({ host: target.host }, target.port, { timeoutMs, signal: ctx.signal, settleMs: SETTLE_MS, lookup });
       const ok = t.outcome === 'accepted' && t.afterAccept !== 'reset';
       const a: RepeatAttempt = { index, startedAt: startedAtMs, ok, outcome: t.outcome, ms: ok ? (t.connectMs ?? t.ms) : t.ms };
       if (t.code) a.code = t.code;
+      if (t.outcome === 'reset' || t.afterAccept === 'reset') a.close = 'reset';
+      else if (t.afterAccept === 'closed') a.close = 'eof';
       return a;
     };
     const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => runOne(i)));
@@ -75,7 +78,8 @@ export function repeatProbe(target: Target, ctx: ProbeContext): Promise<ProbeRes
       kind, attempts: n, successes, failures: n - successes, successRate: successes / n, spacingMs, outcomes,
       p50: percentile(okMs, 50), p95: percentile(okMs, 95), intermittent: successes > 0 && successes < n,
     };
-    const failCodes = [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.code ?? o.outcome))];
+    // 'ECONNRESET (RST)' vs 'ECONNRESET (FIN)': Node reports a hang-up with the reset's code.
+    const failCodes = [...new Set(outcomes.filter((o) => !o.ok).map((o) => `${o.code ?? o.outcome}${o.close ? ` (${o.close === 'reset' ? 'RST' : 'FIN'})` : ''}`))];
     const summary = `${successes}/${n} ${kind === 'http' ? 'requests' : 'connects'} succeeded${data.p50 !== null ? ` (p50 ${Math.round(data.p50)} ms, p95 ${Math.round(data.p95 ?? 0)} ms)` : ''}${failCodes.length > 0 ? `; failures: ${failCodes.join(', ')}` : ''}${data.intermittent ? ' — intermittent' : ''}`;
     if (aborted) return result('repeat', 'skipped', since(started), 'aborted', { ...data, reason: 'aborted' }, { code: 'ABORTED', message: 'aborted' });
     return result('repeat', successes === n ? 'ok' : 'fail', since(started), summary, data, successes === n ? undefined : { code: failCodes[0] ?? 'EFAIL', message: summary });

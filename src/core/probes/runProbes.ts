@@ -9,8 +9,12 @@
  * Keep-Alive header of its own first response; repeat spaces its attempts start to start).
  *
  * Budget: one deadline, start + timeoutMs, shared by every probe after resolve; when resolution
- * itself is slow, the later probes still get at least half a timeout. So a run lasts about the
+ * itself (or the listeners snapshot) is slow, the later probes still get at least half a timeout. So a run lasts about the
  * timeout, at most 1.5x with a slow resolver, and a silent target costs one timeout.
+ *
+ * The tcp probe watches its accepted connections until tls, http, repeat and proxy are done
+ * (ctx.watchUntil): a loaded server resets late, after a fixed 100 ms window, and a reset the
+ * http probe sees but the tcp probe does not would read as a close after the request.
  */
 import type { ProbeId, ProbeResult, Target } from '../types';
 import { PROBE_IDS } from '../types';
@@ -68,8 +72,12 @@ export function skipReason(id: ProbeId, target: Target, ctx: ProbeContext, resol
   }
 }
 
+/** Probes whose connections the tcp probe's after-accept watch waits for (see ProbeContext.watchUntil). */
+const WATCHED: ReadonlySet<ProbeId> = new Set<ProbeId>(['tls', 'http', 'repeat', 'proxy']);
+
 /** How far past the shared deadline a probe may run before the wall stops it. */
-const DEADLINE_GRACE_MS = 20;
+// Large enough that a probe's own timer (due at the deadline) wins on a loaded machine, where timers fire late.
+const DEADLINE_GRACE_MS = 50;
 
 function skipped(id: ProbeId, reason: string): ProbeResult {
   return result(id, 'skipped', 0, reason, { reason });
@@ -131,23 +139,35 @@ export async function runProbes(target: Target, options: RunProbesOptions): Prom
       notify(r as unknown as ProbeResult, 'done');
     }
   }
-  const ctx: ProbeContext = { ...base, deadline: Math.max(start + timeoutMs, Date.now() + timeoutMs / 2), ...(resolved ? { resolved } : {}) };
+  // The tcp probe watches its accepted connections until the other connecting probes are done
+  // (a busy server resets late; the http probe must not be the only one to see it). It costs no
+  // time: the run waits for those probes anyway. Keepalive is left out: it idles on purpose.
+  let othersDone: () => void = () => undefined;
+  const watchUntil = new Promise<void>((resolve) => (othersDone = resolve));
+  const ctx: ProbeContext = { ...base, deadline: Math.max(start + timeoutMs, Date.now() + timeoutMs / 2), watchUntil, ...(resolved ? { resolved } : {}) };
   const rest = PROBE_IDS.filter((id) => id !== 'resolve');
   const pending: Promise<void>[] = [];
+  const watched: Promise<void>[] = [];
   const launch = (id: ProbeId): void => {
     if (!wanted(id)) return settle(id, 'not requested');
     if (options.signal?.aborted) return settle(id, 'aborted');
     const reason = skipReason(id, target, ctx, resolved);
     if (reason) return settle(id, reason);
-    pending.push(run(id, ctx));
+    const running = run(id, ctx);
+    pending.push(running);
+    if (WATCHED.has(id)) watched.push(running);
   };
   if (process.platform === 'linux' && !skipReason('listeners', target, ctx, resolved) && wanted('listeners')) {
     await run('listeners', ctx);
+    // A slow snapshot (a loaded machine) must not eat the connecting probes' budget: they still get half a timeout.
+    ctx.deadline = Math.max(ctx.deadline ?? 0, Date.now() + timeoutMs / 2);
   } else {
     launch('listeners');
   }
   for (const id of rest) if (id !== 'listeners') launch(id);
+  void Promise.all(watched).then(othersDone);
   await Promise.all(pending);
+  othersDone();
   // Frees the sockets and timers of any probe the deadline overtook.
   hardStop.abort();
   if (!wanted('resolve')) results.set('resolve', skipped('resolve', 'not requested'));

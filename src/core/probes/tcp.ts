@@ -8,7 +8,11 @@ import { tcpAttempt } from './connect';
 import { resolveProbe } from './resolve';
 import type { Address, Family, ProbeContext, ResolveData, TcpAttempt, TcpData } from './types';
 
-/** How long an accepted connection is watched for an immediate reset, close or banner. */
+/**
+ * The shortest watch of an accepted connection for a reset, close or banner. Within runProbes the
+ * watch lasts until the other connecting probes are done (ctx.watchUntil): a busy server resets
+ * late, and the http probe must not see a reset the tcp probe was too quick to wait for.
+ */
 export const SETTLE_MS = 100;
 
 const MAX_PER_FAMILY = 4;
@@ -32,7 +36,7 @@ export function pickAddresses(addresses: Address[]): Address[] {
 
 function describe(a: TcpAttempt, port: number): string {
   const where = a.family === 6 ? `[${a.address}]:${port}` : `${a.address}:${port}`;
-  const after = a.outcome === 'accepted' && a.afterAccept === 'closed' ? ' then closed by the server' : '';
+  const after = a.outcome !== 'accepted' ? '' : a.afterAccept === 'closed' ? ' then closed by the server (FIN)' : a.afterAccept === 'reset' ? ' then reset by the server (RST)' : '';
   return `${where} ${a.outcome}${a.code && a.outcome !== 'accepted' ? ` (${a.code})` : ''}${after} in ${Math.round(a.ms)} ms`;
 }
 
@@ -48,7 +52,7 @@ export function tcpProbe(target: Target, ctx: ProbeContext): Promise<ProbeResult
     }
     const timeoutMs = budgetOf(ctx, startedAt);
     const attempts = await Promise.all(
-      addresses.map((a) => tcpAttempt(a, target.port, { timeoutMs, signal: ctx.signal, settleMs: SETTLE_MS })),
+      addresses.map((a) => tcpAttempt(a, target.port, { timeoutMs, signal: ctx.signal, settleMs: SETTLE_MS, ...(ctx.watchUntil ? { watchUntil: ctx.watchUntil } : {}) })),
     );
     const acceptedFamilies = [...new Set(attempts.filter((a) => a.outcome === 'accepted').map((a) => a.family))];
     const data: TcpData = { port: target.port, attempts, acceptedFamilies, settleMs: SETTLE_MS };

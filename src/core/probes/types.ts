@@ -107,6 +107,8 @@ export interface TcpAttempt {
   connectMs?: number;
   /** After an accept: what the peer did within the settle window. */
   afterAccept?: AfterAccept;
+  /** After an accept: how long the connection was actually watched (settleMs, longer while other probes ran). */
+  watchedMs?: number;
   /** First bytes the peer sent unasked (a banner), sanitised to printable ASCII, at most 120 chars. */
   banner?: string;
 }
@@ -118,7 +120,7 @@ export interface TcpData {
   attempts: TcpAttempt[];
   /** Families with at least one accepted attempt. */
   acceptedFamilies: Family[];
-  /** How long each accepted connection was watched for a reset/close/banner. */
+  /** The shortest watch of each accepted connection for a reset/close/banner (see each attempt's watchedMs). */
   settleMs: number;
 }
 
@@ -198,6 +200,9 @@ export interface TlsData {
 
 // ---------------------------------------------------------------- http
 
+/** How a peer ended a connection: an RST (ECONNRESET / EPIPE) or a FIN (end of stream). */
+export type CloseKind = 'reset' | 'eof';
+
 /** The stage an HTTP exchange failed at. */
 export type HttpStage = 'dns' | 'connect' | 'tls' | 'request' | 'response' | 'body';
 
@@ -228,6 +233,13 @@ export interface HttpData {
   complete: boolean;
   /** The server closed or reset the connection after the request was sent and before the response ended. */
   closedMidResponse: boolean;
+  /**
+   * How the server ended the connection before the response ended (also when that came before the request was written): 'reset' (an RST: ECONNRESET,
+   * EPIPE; what a server that rejects the connection itself sends) or 'eof' (a FIN: Node's
+   * "socket hang up", curl's "Empty reply from server"; what a server that read the request and
+   * closed sends); null when it did not end it early.
+   */
+  closeKind: CloseKind | null;
   /** Where it failed, or null. */
   failedAt: HttpStage | null;
   /** The remote address actually used. */
@@ -324,6 +336,8 @@ export interface RepeatAttempt {
   code?: string;
   /** HTTP status when the repeat uses HTTP. */
   status?: number;
+  /** When the server ended the connection early: by RST ('reset') or FIN ('eof'). */
+  close?: CloseKind;
 }
 
 /** Data of the `repeat` probe. */
@@ -365,6 +379,8 @@ export interface KeepaliveData {
   reusedOk: boolean;
   /** The error the reuse got (ECONNRESET, EPIPE, 'socket hang up' as ECONNRESET ...). */
   reuseError: ErrorInfo | null;
+  /** How the server ended the idle or reused connection: RST ('reset') or FIN ('eof'); null when it did not. */
+  closeKind?: CloseKind | null;
   /** Budget left for the idle wait when it started. */
   budgetMs: number;
 }
@@ -393,6 +409,11 @@ export interface ProbeContext {
   deadline?: number;
   /** Extra CA certificates (PEM) trusted besides Node's store (tests, corporate roots); NODE_EXTRA_CA_CERTS also works. */
   tlsCa?: string[];
+  /**
+   * Set by runProbes: settles when the other connecting probes (http, repeat, tls, proxy) are done. The tcp
+   * probe watches its accepted connections until then, so a reset that a loaded server sends late is seen.
+   */
+  watchUntil?: Promise<unknown>;
 }
 
 /** A probe function: never throws, never outlives its timeout. */

@@ -3,7 +3,7 @@ import { httpProbe, httpUrlOf, keepAliveTimeoutMs } from '../../../src/core/prob
 import { keepaliveProbe } from '../../../src/core/probes/keepalive';
 import { testCerts } from '../../faults/certs';
 import type { FaultServer } from '../../faults/servers';
-import { closeMidResponseServer, httpServer, keepAliveServer, overloadedHttpServer, refusingPort, slowHttpServer, tlsServer } from '../../faults/servers';
+import { closeMidResponseServer, httpServer, keepAliveServer, overloadedHttpServer, refusingPort, resettingServer, slowHttpServer, tlsServer } from '../../faults/servers';
 import { assertShape, settleSockets, socketCount, target } from './helpers';
 
 describe('probes/http', function () {
@@ -78,6 +78,11 @@ describe('probes/http', function () {
     assert.equal(r.error?.code, 'ETIMEDOUT');
     assert.notEqual(r.data.timings.connect, null);
     assert.equal(r.data.closedMidResponse, false);
+    // Our own teardown at the timeout (a "socket hang up" on the destroyed request) must not be
+    // recorded later as the server closing the connection.
+    await new Promise((done) => setTimeout(done, 100));
+    assert.equal(r.data.closedMidResponse, false);
+    assert.equal(r.data.closeKind, null);
   });
 
   it('sees a server that hangs up after reading the request (socket hang up)', async () => {
@@ -87,6 +92,21 @@ describe('probes/http', function () {
     assert.equal(r.data.closedMidResponse, true);
     assert.equal(r.data.failedAt, 'response');
     assert.equal(r.error?.code, 'ECONNRESET');
+  });
+
+  it('tells a FIN after the request (socket hang up) from an RST (a server that rejects the connection)', async () => {
+    const fin = await start(closeMidResponseServer('before-response'));
+    const a = await httpProbe(target(`http://127.0.0.1:${fin.port}`), { env: {} });
+    assert.equal(a.data.closeKind, 'eof');
+    assert.match(a.summary, /FIN/);
+    const rst = await start(resettingServer());
+    const b = await httpProbe(target(`http://127.0.0.1:${rst.port}`), { env: {} });
+    assert.equal(b.status, 'fail');
+    assert.equal(b.data.closeKind, 'reset');
+    assert.equal(b.data.status, null);
+    assert.match(b.summary, /RST/);
+    const ok = await start(httpServer());
+    assert.equal((await httpProbe(target(`http://127.0.0.1:${ok.port}`), { env: {} })).data.closeKind, null);
   });
 
   it('sees a server that cuts the body', async () => {

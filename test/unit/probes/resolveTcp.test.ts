@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { compareAnswers, dnsErrorKind, hostsFileAddresses, hostsFilePath, resolveProbe } from '../../../src/core/probes/resolve';
 import { tcpProbe } from '../../../src/core/probes/tcp';
 import { tcpAttempt } from '../../../src/core/probes/connect';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ResolveData } from '../../../src/core/probes/types';
 import type { FaultServer } from '../../faults/servers';
 import { acceptQueueFullServer, bannerServer, closingServer, httpServer, refusingPort, resettingServer, silentServer } from '../../faults/servers';
@@ -104,6 +106,35 @@ describe('probes/tcp', () => {
     assert.equal(r.status, 'fail');
     assert.equal(r.data.attempts[0]?.outcome, 'reset');
     assert.equal(r.data.attempts[0]?.afterAccept, 'reset');
+  });
+
+  it('keeps watching an accepted connection until watchUntil settles: a late reset (a busy server) is still a reset', async () => {
+    // Resets 250 ms after the accept, well past the 100 ms settle window.
+    const sockets = new Set<Socket>();
+    const server = createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      setTimeout(() => sock.resetAndDestroy(), 250);
+    });
+    await new Promise<void>((done) => server.listen({ host: '127.0.0.1', port: 0 }, done));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const short = await tcpAttempt({ address: '127.0.0.1', family: 4 }, port, { timeoutMs: 2000, settleMs: 100 });
+      assert.equal(short.outcome, 'accepted');
+      assert.equal(short.afterAccept, 'quiet', 'without watchUntil the window is the settle time');
+      const othersDone = new Promise((done) => setTimeout(done, 400));
+      const r = await tcpProbe(target(`127.0.0.1:${port}`), { env: {}, watchUntil: othersDone });
+      assert.equal(r.status, 'fail');
+      assert.equal(r.data.attempts[0]?.afterAccept, 'reset');
+      // A watch that ends early on the event records how long it lasted; a watch of a healthy peer ends with watchUntil.
+      const ok = await start(httpServer());
+      const healthy = await tcpProbe(target(`127.0.0.1:${ok.port}`), { env: {}, watchUntil: Promise.resolve() });
+      assert.equal(healthy.data.attempts[0]?.afterAccept, 'quiet');
+      assert.ok((healthy.data.attempts[0]?.watchedMs ?? 0) >= 90, JSON.stringify(healthy.data.attempts[0]));
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 
   it('accepts a healthy listener and notes an immediate close, a banner and silence', async () => {
