@@ -17,6 +17,9 @@ import { blackholeNeighbour, cleanupNamespaces, createNamespace, linkNamespaces,
 import { NET_CONNECT } from '../test/faults/scenarios/clients';
 import { REPO, cleanEnv, cliBundle, parseDiagnosis, quietPort, removeCliBundle, runNodeClient, runProcess } from '../test/faults/scenarios/harness';
 import { tlsServer } from '../test/faults/servers';
+import { runDiagnosis } from '../src/core/diagnose/diagnose';
+import { detectText } from '../src/core/detect/detect';
+import type { Diagnosis, Target } from '../src/core/types';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? '5');
 const GOAL_MS = 300;
@@ -84,6 +87,21 @@ async function series(cli: string, args: readonly string[], env: NodeJS.ProcessE
   return { median: median(times), ok: last.ok, last };
 }
 
+/** In-process time to a complete verdict (what the extension pays: no process start-up). */
+async function inProcess(target: Target, errorText: string | null, tlsCa?: string[]): Promise<{ median: number; last: Diagnosis | null }> {
+  const times: number[] = [];
+  let last: Diagnosis | null = null;
+  // One warm-up run: the first loads the modules and the knowledge base.
+  await runDiagnosis(target, null, { env: cleanEnv(), ...(tlsCa ? { tlsCa } : {}) });
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const incident = errorText ? (detectText(errorText)[0] ?? null) : null;
+    last = await runDiagnosis(target, incident, { env: cleanEnv(), ...(tlsCa ? { tlsCa } : {}) });
+    times.push(performance.now() - t0);
+  }
+  return { median: median(times), last };
+}
+
 async function main(): Promise<void> {
   const dist = join(REPO, 'dist', 'cli.js');
   const cli = existsSync(dist) && !process.env['BENCH_FRESH_CLI'] ? dist : await cliBundle();
@@ -107,6 +125,12 @@ async function main(): Promise<void> {
       `          probes ${refused.last.probes}\n`,
   );
 
+  const refusedIn = await inProcess({ host: '127.0.0.1', port, scheme: null, url: null }, `Error: connect ECONNREFUSED 127.0.0.1:${port}`);
+  process.stdout.write(
+    `refused   in process (the extension's path): verdict ${fmt(refusedIn.median)} (${(refusedIn.median / GOAL_MS).toFixed(2)}x the ${GOAL_MS} ms goal; ` +
+      `${(refusedIn.median / Math.max(0.01, median(connects))).toFixed(0)}x a bare connect); first cause: ${refusedIn.last?.causes[0]?.id ?? '(none)'}\n`,
+  );
+
   // 2. A healthy local HTTPS server whose CA the diagnosis trusts.
   const tls = await testCerts();
   const server = await tlsServer(tls.valid, { host: '127.0.0.1' });
@@ -118,6 +142,12 @@ async function main(): Promise<void> {
       `healthy   https://127.0.0.1:${server.port}/  ${healthy.ok ? 'verdict' : 'NO VERDICT, exit after'} ${fmt(healthy.median)} (${(healthy.median / GOAL_MS).toFixed(2)}x the ${GOAL_MS} ms goal; ` +
         `minus start-up ${fmt(healthy.median - nodeStart)}); bare TLS handshake ${fmt(median(handshakes))}; first cause: ${healthy.last.first}\n` +
         `          probes ${healthy.last.probes}\n`,
+    );
+    const url = `https://127.0.0.1:${server.port}/`;
+    const healthyIn = await inProcess({ host: '127.0.0.1', port: server.port, scheme: 'https', url }, null, [tls.ca]);
+    process.stdout.write(
+      `healthy   in process (the extension's path): verdict ${fmt(healthyIn.median)} (${(healthyIn.median / GOAL_MS).toFixed(2)}x the ${GOAL_MS} ms goal; ` +
+        `${(healthyIn.median / Math.max(0.01, median(handshakes))).toFixed(0)}x a bare TLS handshake); verdict: ${healthyIn.last?.verdict ?? '(none)'}\n`,
     );
   } finally {
     await server.close();

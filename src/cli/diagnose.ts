@@ -59,7 +59,7 @@ export async function runDiagnose(args: string[]): Promise<number> {
   const progress = !parsed.json && process.stderr.isTTY ? new ProgressLine(process.stderr) : null;
   try {
     const diagnosis = await runDiagnosis(target, incident, {
-      timeoutMs: parsed.timeoutMs,
+      timeoutMs: budgetAfterStartUp(parsed.timeoutMs),
       attempts: parsed.attempts,
       signal: ac.signal,
       env: process.env,
@@ -76,4 +76,17 @@ export async function runDiagnose(args: string[]): Promise<number> {
 function fail(message: string): number {
   process.stderr.write(`connection-doctor diagnose: ${message}\n`);
   return 2;
+}
+
+/** Time the process needs after the probes to print and exit. */
+const EXIT_MARGIN_MS = 20;
+
+/**
+ * The probes' budget, less what starting this process already took, so that the
+ * whole command ends within --timeout as a user times it (never below 250 ms).
+ */
+function budgetAfterStartUp(timeoutMs: number | undefined): number | undefined {
+  if (timeoutMs === undefined) return undefined;
+  const elapsed = performance.now(); // measured from the start of this process
+  return Math.max(250, Math.round(timeoutMs - elapsed - EXIT_MARGIN_MS));
 }

@@ -16,6 +16,8 @@ export interface DiagnosisOptions {
   env?: NodeJS.ProcessEnv;
   /** VS Code's http.proxy, when run inside the editor. */
   vscodeProxy?: string | null;
+  /** Extra trusted CA certificates (PEM) for the TLS probes. */
+  tlsCa?: string[];
 }
 
 /** Probes the target (never throws for network failures) and ranks the causes of the incident. */
@@ -28,6 +30,7 @@ export async function runDiagnosis(target: Target, incident: Incident | null, op
     env: options.env ?? process.env,
     vscodeProxy: options.vscodeProxy ?? null,
     incident,
+    ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
   });
   const { causes, verdict } = rankCauses({ target, incident, probes });
   return { target, incident, probes, causes, verdict };
