@@ -1,86 +1,146 @@
 /**
- * The literal prefilter: a q-gram sampler over raw bytes. Each rule keyword (case-folded,
- * UTF-8) contributes `stride` consecutive 4-byte grams (its rarest window) to a 2^20-bit
- * table; the scanner hashes one 4-byte word every `stride` bytes, which is enough to see
- * any keyword of at least `stride + 3` bytes. Lines without a hit are never decoded,
- * stripped or matched.
+ * The literal prefilter over raw bytes: finds lines that contain a rule keyword (ASCII
+ * case-insensitively) without decoding anything.
+ *
+ * Every keyword has at least 7 bytes, so it covers 4 consecutive 4-byte grams, and one of any 4
+ * consecutive positions is 4-aligned. Each keyword registers its 4 rarest consecutive grams (its
+ * "window", scored against a sample of ordinary output) in a 2^20-bit table; the scanner reads the
+ * input as aligned 32-bit words (every byte once, no unaligned loads) and, on a table hit, verifies
+ * the whole keyword in place. Ordinary text that merely shares a gram with a keyword ("rver",
+ * "ed o") costs a few byte compares, never a decode. Folding is `byte | 0x20` on both sides: it maps
+ * A-Z to a-z (and some punctuation together), so it admits a superset of a lower-cased comparison.
  */
 
 const FOLD = 0x20202020;
 const GRAM = 4;
+/** Shortest keyword: a window of 4 grams needs 7 bytes (the rule schema enforces it too). */
+const MIN_KEYWORD = 2 * GRAM - 1;
 const TABLE_BITS = 20;
-// Bytes frequent in ordinary output (folded): grams made of them flag too many lines.
-const COMMON = new Set([...'etaoinsrhldcu :/.-_0123456789'].map((c) => c.charCodeAt(0) | 0x20));
+const HASH_MUL = 0x9e3779b1;
 
-// Words everywhere in ordinary build, test and server output: a keyword window avoids their grams.
-const ORDINARY = ' info warn warning error debug trace server service started starting compiled compiling successfully success'
-  + ' name table content context complete completed http https request response connection connected connecting connect'
-  + ' test tests passed failed build package packages module modules import export function object string number value'
-  + ' default version install installed download downloading update updated added audited found with from this that there'
-  + ' the and for not can could into when while which will would should have has been being were was time times timeout'
-  + ' listening listen port host localhost address local remote network socket client message messages available able'
-  + ' running process processing waiting loading loaded reading writing open close closed check checking create created'
-  + ' started on based on served over server observer never ever assets asset associated assign getinfo info nfo'
-  + ' result results return application config configuration file files path line lines source target type types user ';
+// Ordinary build, test, install and server output: windows avoid grams frequent here. Generic
+// wording only (no connection failures), so that any keyword's rarest part stays rare in real logs.
+const ORDINARY_SAMPLE = `
+info  server started on port 8080 in development mode, listening on http://localhost:3000/
+[INFO] Building application 1.0.0-SNAPSHOT; compiling 42 source files to /target/classes
+INFO  o.s.b.w.embedded.tomcat.TomcatWebServer - Tomcat started on port(s): 8080 (http) with context path ''
+webpack compiled successfully in 1523 ms; asset main.3f2a.js 245 KiB [emitted] [immutable] (name: main)
+added 1421 packages, and audited 1422 packages in 12s; found 0 vulnerabilities; Downloading packages 45%
+warning  Unexpected any. Specify a different type  @typescript-eslint/no-explicit-any; unused variable
+  ✓ returns the user profile (12 ms)  ✓ rejects an invalid token  ✓ sorts the list by date (3 ms)
+PASS src/components/Widget.test.tsx; Tests: 120 passed, 120 total; Snapshots: 4 passed; Time: 5.12 s
+    at Object.<anonymous> (/home/dev/app/src/service.ts:12:7) at processTicksAndRejections (node:internal)
+Collecting requests==2.31.0; Using cached requests-2.31.0-py3-none-any.whl; Successfully installed
+Step 4/12 : RUN npm ci --omit=dev; ---> Running in 3f2a1b; Removing intermediate container; Successfully built
+   Compiling serde v1.0.188; Finished dev [unoptimized + debuginfo] target(s) in 42.13s; Running tests
+ok  	github.com/acme/app/internal/server	0.412s; go: downloading github.com/stretchr/testify v1.8.4
+> Task :app:compileJava UP-TO-DATE; BUILD SUCCESSFUL in 8s; 5 actionable tasks: 1 executed, 4 up-to-date
+debug: request GET /api/users 200 OK in 12ms; response sent; connection established; client connected
+Connecting to database...; Connected to the database; migration applied; cache warmed; worker ready
+Waiting for the file changes before starting compilation; Watching for file changes; Reloading
+Error: expected value to be defined; TypeError: Cannot read properties of undefined (reading 'map')
+remote: Enumerating objects: 45, done. Receiving objects: 100% (45/45), done. Resolving deltas: 100%
+`;
 
-function ordinaryGrams(): Set<number> {
-  const set = new Set<number>();
-  const bytes = new TextEncoder().encode(ORDINARY);
-  for (let i = 0; i + GRAM <= bytes.length; i++) set.add(((bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) | FOLD) >>> 0);
-  return set;
+/** A 4-byte gram of `bytes` at `i`, folded, as the platform reads it from an Int32Array. */
+function gramAt(bytes: Uint8Array, i: number): number {
+  const scratch = new Uint8Array(4);
+  for (let j = 0; j < 4; j++) scratch[j] = bytes[i + j] | 0x20;
+  return new Int32Array(scratch.buffer)[0];
 }
 
 function hashWord(word: number): number {
-  return Math.imul(word | FOLD, 0x9e3779b1) >>> (32 - TABLE_BITS);
+  return Math.imul(word | FOLD, HASH_MUL) >>> (32 - TABLE_BITS);
 }
 
-/** Compiled keyword grams and the sampling stride. */
+/** How often each folded gram occurs in the ordinary sample. */
+function ordinaryGrams(): Map<number, number> {
+  const counts = new Map<number, number>();
+  const bytes = new TextEncoder().encode(ORDINARY_SAMPLE);
+  for (let i = 0; i + GRAM <= bytes.length; i++) {
+    const g = gramAt(bytes, i);
+    counts.set(g, (counts.get(g) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Case-folded keywords, compiled for an aligned word scan with in-place verification. */
 export class ByteFilter {
   private readonly bits = new Uint8Array(1 << (TABLE_BITS - 3));
-  readonly stride: number;
+  /** Table slot -> flat pairs (keyword index, offset of the registered gram in the keyword). */
+  private readonly slots = new Map<number, number[]>();
+  private readonly keywords: Uint8Array[];
 
   constructor(keywords: readonly string[]) {
     const encoder = new TextEncoder();
     // A keyword that contains another adds nothing: every line with it also has the shorter one.
     const folded = [...new Set(keywords.map((k) => k.toLowerCase()))];
     const minimal = folded.filter((k) => !folded.some((other) => other !== k && k.includes(other)));
-    const encoded = minimal.map((k) => encoder.encode(k).map((b) => b | 0x20));
-    const shortest = encoded.reduce((n, b) => Math.min(n, b.length), Infinity);
-    this.stride = Math.max(1, Math.min(8, (Number.isFinite(shortest) ? shortest : GRAM) - GRAM + 1));
+    this.keywords = minimal.map((k) => encoder.encode(k).map((b) => b | 0x20));
+    const short = minimal.find((k) => encoder.encode(k).length < MIN_KEYWORD);
+    if (short !== undefined) throw new Error(`prefilter keyword "${short}" is shorter than ${MIN_KEYWORD} bytes`);
     const ordinary = ordinaryGrams();
-    for (const bytes of encoded) {
-      const grams = bytes.length - GRAM + 1;
-      let bestStart = 0;
-      let bestScore = Infinity;
-      for (let w = 0; w + this.stride <= grams; w++) {
-        let score = 0;
-        for (let i = w; i < w + this.stride + GRAM - 1; i++) if (COMMON.has(bytes[i])) score++;
-        for (let i = w; i < w + this.stride; i++) {
-          const word = ((bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) | FOLD) >>> 0;
-          if (ordinary.has(word)) score += 8;
-        }
-        if (score < bestScore) {
-          bestScore = score;
-          bestStart = w;
-        }
-      }
-      for (let i = bestStart; i < bestStart + this.stride; i++) {
-        const word = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0;
-        const h = hashWord(word);
+    this.keywords.forEach((bytes, k) => {
+      const start = rarestWindow(bytes, ordinary);
+      for (let i = start; i < start + GRAM; i++) {
+        const h = hashWord(gramAt(bytes, i));
         this.bits[h >>> 3] |= 1 << (h & 7);
+        const list = this.slots.get(h) ?? [];
+        list.push(k, i);
+        this.slots.set(h, list);
       }
-    }
+    });
   }
 
-  /** First sampled position in [from, to) whose 4-byte gram may belong to a keyword, or -1. */
-  find(view: DataView, from: number, to: number): number {
+  /**
+   * Position of a keyword occurrence in data[from, to), or -1. `from` must be a line start; a
+   * keyword never spans a line feed (folded LF is `*`, which no keyword contains).
+   */
+  find(data: Uint8Array, from: number, to: number): number {
+    const base = data.byteOffset;
+    const first = (base + from + 3) & ~3;
+    const count = (base + to - first) >> 2;
+    if (count <= 0) return -1;
+    const words = new Int32Array(data.buffer, first, count);
     const bits = this.bits;
-    const stride = this.stride;
-    const last = to - GRAM;
-    for (let i = from; i <= last; i += stride) {
-      const h = Math.imul(view.getUint32(i, true) | FOLD, 0x9e3779b1) >>> (32 - TABLE_BITS);
-      if ((bits[h >>> 3] & (1 << (h & 7))) !== 0) return i;
+    for (let w = 0; w < count; w++) {
+      const h = Math.imul(words[w] | FOLD, HASH_MUL) >>> (32 - TABLE_BITS);
+      if ((bits[h >>> 3] & (1 << (h & 7))) !== 0) {
+        const at = first - base + 4 * w;
+        if (this.verify(data, h, at, from, to)) return at;
+      }
     }
     return -1;
   }
+
+  /** Whether a keyword registered in slot `h` occurs with its registered gram at `at`. */
+  private verify(data: Uint8Array, h: number, at: number, from: number, to: number): boolean {
+    const list = this.slots.get(h);
+    if (list === undefined) return false;
+    for (let e = 0; e < list.length; e += 2) {
+      const keyword = this.keywords[list[e]];
+      const start = at - list[e + 1];
+      const n = keyword.length;
+      if (start < from || start + n > to) continue;
+      let j = 0;
+      while (j < n && (data[start + j] | 0x20) === keyword[j]) j++;
+      if (j === n) return true;
+    }
+    return false;
+  }
+}
+
+/** Start of the 4 consecutive grams of a keyword least frequent in ordinary output. */
+function rarestWindow(bytes: Uint8Array, ordinary: Map<number, number>): number {
+  let bestStart = 0;
+  let bestScore = Infinity;
+  for (let w = 0; w + 2 * GRAM - 1 <= bytes.length; w++) {
+    let score = 0;
+    for (let i = w; i < w + GRAM; i++) score += ordinary.get(gramAt(bytes, i)) ?? 0;
+    if (score < bestScore) {
+      bestScore = score;
+      bestStart = w;
+    }
+  }
+  return bestStart;
 }

@@ -29,10 +29,34 @@ const UPSTREAM: Extractor[] = [
   { re: /\bupstream: "([^"\s]{1,500})"/g, peer: (m) => (m[1].includes('://') ? parseUrl(m[1]) : { ...splitHostPort(m[1]), url: null }) },
 ];
 
+// Java's InetSocketAddress prints `name/1.2.3.4:port` (or `/1.2.3.4:port` without a name): the name is the peer.
+function javaAddress(m: RegExpExecArray): Peer {
+  return { host: cleanHost(m[1] === '' ? m[2] : m[1]), port: cleanPort(m[3] ?? m[4]), url: null };
+}
+
 const STRONG: Extractor[] = [
-  { re: /\bconnect to (?:host )?(\S{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
-  { re: new RegExp(`\\bConnect to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
-  { re: /\bconnection to server at "([^"]{1,255})"(?: \([^)]{0,100}\))?, port (\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bconnect to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
+  { re: new RegExp(`\\b(?:Connect|[Cc]annot connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // Apache httpd proxy logs: the backend, never the `[client …]` that made the request.
+  { re: new RegExp(`\\b(?:attempt to connect to|remote server) ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: new RegExp(`\\bremote server ${NAME}[,\\s]`, 'g'), peer: hostOnly(1) },
+  // curl -v: `* Connected to localhost (127.0.0.1) port 8892`; wget: `Connecting to host|ip|:443...`, busybox wget.
+  { re: /\bConnected to ([\w.-]{1,255}) \([^()\s]{1,60}\) port (\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bConnecting to ([^\s|]{1,255})\|[^\s|]{1,60}\|:(\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bcan't connect to remote host \(([^()\s]{1,255})\)/g, peer: hostOnly(1) },
+  // git: `github.com[0: 140.82.113.4]: errno=Connection timed out`.
+  { re: /(?:^|\s)([\w.-]{1,255})\[\d{1,3}: [^\]\s]{1,60}\]: errno=/g, peer: hostOnly(1) },
+  // Ruby: `Failed to open TCP connection to name:port (… connect(2) for "10.0.0.1" port …)`: the name first.
+  { re: new RegExp(`\\bopen TCP connection to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // Ruby: `connect(2) for "localhost" port 1337`, `connect(2) for 127.0.0.1:6379`.
+  { re: /\bconnect\(2\) for "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
+  { re: new RegExp(`\\bconnect\\(2\\) for ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: /(?:^|[\s=:([])([\w.-]{0,255})\/(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5})|\(port (\d{1,5})\))/g, peer: javaAddress },
+  // undici lists every address it tried: the first one is the peer.
+  { re: /\battempted addresses: ([^\s,()]{1,300})/g, peer: token(1) },
+  { re: /\bconnecting to (?:HTTP |SOCKS\d? )?proxy ([^\s:]{1,255}(?::\d{1,5})?)/gi, peer: token(1) },
+  { re: /\blink remote: \[AF_INET6?\](\S{1,300})/g, peer: token(1) },
+  { re: /\bconnection to server at (?:"([^"]{1,255})"|'([^']{1,255})')(?: \([^)]{0,100}\))?, port (\d{1,5})/g, peer: (m) => ({ host: cleanHost(m[1] ?? m[2]), port: cleanPort(m[3]), url: null }) },
   { re: /\bconnect E[A-Z]{4,15} (\S{1,300})/g, peer: token(1) },
   { re: /\bgetaddrinfo E[A-Z_]{4,15} (\S{1,300})/g, peer: token(1) },
   { re: new RegExp(`\\bfailed to connect to server \\[${HOSTPORT}\\]`, 'g'), peer: hp(1, 2) },
@@ -41,7 +65,7 @@ const STRONG: Extractor[] = [
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bconnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: /\bCan't connect to (?:local )?(?:MySQL|MariaDB) server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: hp(1, 2) },
-  { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\w{1,5})/g, peer: hp(1, 2) },
   { re: /\bCould not connect to Redis at (\S{1,300}):/g, peer: token(1) },
 ];
 
@@ -54,29 +78,35 @@ const URLS: Extractor[] = [
 
 const WEAK: Extractor[] = [
   { re: /->([^\s>]{1,255}):(\d{1,5})\b/g, peer: (m) => ({ ...splitHostPort(`${m[1]}:${m[2]}`), url: null }) },
-  { re: /\bdial (?:tcp[46]?|udp) ([^\s>]{1,300}?):(\d{1,5}):/g, peer: (m) => ({ ...splitHostPort(`${m[1]}:${m[2]}`), url: null }) },
+  // Go brackets IPv6 literals; the host may be empty (`dial tcp :22:`).
+  { re: /\bdial (?:tcp|udp)[46]? (\[[^\]\s]{1,60}\]|[^\s>:[\]]{0,300}):(\d{1,5}):/g, peer: (m) => ({ ...splitHostPort(`${m[1]}:${m[2]}`), url: null }) },
   { re: new RegExp(`\\bdialing ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: /\blookup ([\w.-]{1,255})(?: on [^\s]{1,100})?:/g, peer: hostOnly(1) },
   { re: /\bCould not resolve (?:host|proxy): ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  { re: /\bCould not resolve hostname ([\w.-]{1,255}):/g, peer: hostOnly(1) },
   { re: /\bTemporary failure resolving '([^']{1,255})'/g, peer: hostOnly(1) },
   { re: /\bUnable to resolve host "([^"]{1,255})"/g, peer: hostOnly(1) },
   { re: /\bUnknownHostException: (?!Unable )([\w.-]{1,255})/g, peer: hostOnly(1) },
   { re: /\bConnection to ([\w.-]{1,255}) timed out/g, peer: hostOnly(1) },
   { re: /\bhost=u?'([^']{1,255})', port=(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\(u?'([\w.:-]{1,255})', (\d{1,5})\)/g, peer: hp(1, 2) },
-  { re: /\b(?:Host|IP): ?([\w.:-]{1,255}?)\.? is not in the cert/g, peer: hostOnly(1) },
-  { re: /(?:This site can.t be reached\s?)?([\w.:-]{1,255}) refused to connect\b/g, peer: hostOnly(1) },
+  { re: /(?:^|[^\w.:-])(?:Host|IP): ?([\w.:-]{1,255}) is not in the cert/g, peer: hostOnly(1) },
+  // Chrome's page, pasted without a line break: `This site can’t be reachedlocalhost refused to connect.`
+  { re: /(?:^|[^\w.:-]|be reached)([\w.:-]{1,255}) refused to connect\b/g, peer: hostOnly(1) },
   { re: /\brunning on host "([^"]{1,255})"/g, peer: hostOnly(1) },
   { re: /^\s*(?:address|hostname|host): '([^']{1,255})'/g, peer: hostOnly(1) },
   { re: new RegExp(`\\bPinging:? ${NAME}`, 'g'), peer: hostOnly(1) },
-  { re: /(?:^|[\s$#>] ?)ssh (?:[\w.-]{1,64}@)?([\w.:-]{1,255})\s*$/g, peer: hostOnly(1) },
+  // `$ ssh user@host` as the last word of a prompt line; the user part is dropped.
+  { re: /(?:^|[\s$#>] ?)ssh ([\w.@:-]{1,320})\s*$/g, peer: (m) => ({ host: cleanHost(m[1].slice(m[1].lastIndexOf('@') + 1)), port: null, url: null }) },
   { re: /\bssh [\w.-]{1,64}@([\w.:-]{1,255})/g, peer: hostOnly(1) },
   { re: /\s-connect ([^\s:]{1,255}):(\d{1,5})\b/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bfailed to respond ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: new RegExp(`\\b(?:read|write|connect) error: ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
 ];
 
 const GENERIC: Extractor = {
-  re: new RegExp(`(?:^|[\\s"'(\\[=@,{])${HOSTPORT}(?![\\w:.])`, 'g'),
+  // A `host:port:` is fine when the colon ends a message part (`localhost:27017: [Errno 111]`).
+  re: new RegExp(`(?:^|[\\s"'(\\[=@,{])${HOSTPORT}(?![\\w.]|:[^\\s])`, 'g'),
   peer: (m) => {
     const host = m[1].startsWith('[') ? m[1] : m[1];
     if (!host.startsWith('[') && (looksLikeSourceFile(host) || !/[A-Za-z]/.test(host) && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host))) return null;
@@ -96,6 +126,8 @@ export function parseUrl(raw: string): Peer | null {
   const rest = url.slice(sep + 3);
   if (rest.startsWith('unix:') || rest.startsWith('%2F') || rest.startsWith('/')) return { host: null, port: null, url: null, final: true };
   let authority = rest.split(/[/?#]/, 1)[0];
+  // `https://api.lea...`: a URL cut short inside its host names no peer.
+  if (authority === rest && /(?:\.{3}|…)$/.test(raw)) return null;
   authority = authority.slice(authority.lastIndexOf('@') + 1);
   const { host, port } = splitHostPort(authority);
   if (host !== null && DOC_HOSTS.test(host)) return null;

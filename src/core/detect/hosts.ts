@@ -12,8 +12,15 @@ export const SCHEME_PORTS: Readonly<Record<string, number>> = {
 };
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63}){0,30}\.?$/;
-const HAS_LETTER = /[A-Za-z]/;
+// inet_aton's shorthand `127.0.1` (= 127.0.0.1), which resolvers accept and users write.
+const IPV4_SHORT = /^\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+// Internationalised names are printed in Unicode as often as in punycode (`https://이름/`).
+const HOSTNAME = /^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_-]{0,62}(?:\.[\p{L}\p{N}\p{M}_-]{1,63}){0,30}\.?$/u;
+const HAS_LETTER = /\p{L}/u;
+// An address with some parts masked: `10.xxx.xx.xxx`.
+const MASKED_IPV4 = /^(?:\d{1,3}|[xX]{1,4})(?:\.(?:\d{1,3}|[xX]{1,4})){3}$/;
+// No top-level domain is one character long: `aa.bbb.ccc.d` imitates an address.
+const ONE_LETTER_TLD = /\.[A-Za-z]\.?$/;
 const IPV6 = /^[0-9A-Fa-f:.]{2,45}(?:%[\w.-]{1,20})?$/;
 // Written placeholders: xxxx, XXXXXXXXX.com, xxx.xxx.xxx, <FQDN>, ********, domain.net
 const PLACEHOLDER = /^(?:[xX*]{2,}(?:\.[A-Za-z*x]{1,10}){0,4}|(?:[\w-]{1,63}\.)?(?:your)?domain\.(?:net|com)|\.{2,}|nil|null|undefined)$/;
@@ -34,9 +41,10 @@ export function cleanHost(raw: string | undefined | null): string | null {
   let host = raw.trim();
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   if (host === '' || host.includes('<') || host.includes('>') || host.includes('*') || PLACEHOLDER.test(host)) return null;
-  if (IPV4.test(host)) return host;
+  if (MASKED_IPV4.test(host) && !IPV4.test(host)) return null;
+  if (IPV4.test(host) || IPV4_SHORT.test(host)) return host;
   if (host.includes(':')) return IPV6.test(host) && host.includes('::') || /^[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}$/.test(host) ? host : null;
-  if (!HOSTNAME.test(host) || !HAS_LETTER.test(host)) return null;
+  if (!HOSTNAME.test(host) || !HAS_LETTER.test(host) || ONE_LETTER_TLD.test(host)) return null;
   return host;
 }
 
@@ -72,5 +80,5 @@ export function splitHostPort(token: string): { host: string | null; port: numbe
 
 /** Every regular expression of this module, for the static ReDoS check. */
 export function hostRegExps(): RegExp[] {
-  return [IPV4, HOSTNAME, HAS_LETTER, IPV6, PLACEHOLDER, SOURCE_EXT];
+  return [IPV4, IPV4_SHORT, MASKED_IPV4, HOSTNAME, HAS_LETTER, ONE_LETTER_TLD, IPV6, PLACEHOLDER, SOURCE_EXT];
 }

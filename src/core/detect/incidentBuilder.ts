@@ -15,6 +15,28 @@ export interface BlockLine {
 
 const MAX_TEXT = 4000;
 
+/**
+ * Rules at or below this priority are supporting evidence: generic exit codes (`curl: (56)`),
+ * consequences (`the remote end hung up`), hints (`Is the server running…`) and property dumps
+ * (`code: 'ECONNRESET'`). Such a line never starts a failure of its own inside a block.
+ */
+const SUPPORTING_PRIORITY = 35;
+
+// A line that links to the failure above it: Java/Rust `Caused by:`, Node `[cause]:` / `cause:`,
+// .NET inner exceptions ` ---> `.
+const CHAIN_LINK = /^\s*(?:Caused by:|\[cause\]:|cause:|--->)/;
+// Python prints the chain between two tracebacks, Rust's anyhow a bare `Caused by:` above its list:
+// the failures after it belong to the same chain.
+const CHAIN_MARKER = /^\s*(?:During handling of the above exception|The above exception was the direct cause of the following exception|Caused by:\s*$)/;
+// Node's AggregateError (Happy Eyeballs) lists each attempt under `[errors]: [`.
+const AGGREGATE_LIST = /^\s*\[errors\]: \[/;
+// Stack frames and their elision: part of the failure above, not unrelated context.
+const STACK_FRAME = /^\s+(?:at\s|\.\.\. \d{1,9} (?:more|common frames omitted)|File ")/;
+// A tool that prefixes every line of one error report (`npm ERR! code …`, `npm error network …`).
+const REPORT_PREFIX = /^(\w{2,10} (?:ERR!|error)) /;
+// The message prefix of a line (`connectex:`, `fatal:`), for adjacent lines of one report.
+const REPORT_LINE_PREFIX = /^\s*([a-z][\w.-]{0,39}:)\s/;
+
 /** Incident key: what folds repeats together. */
 export function incidentKey(category: Category, rule: string, host: string | null, port: number | null): string {
   return `${category}|${rule}|${host ?? ''}|${port ?? ''}`;
@@ -43,7 +65,7 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
   const peer = extractPeer(triggerTexts, contextTexts);
   const written = extractCodeAndSyscall([...triggerTexts, ...contextTexts]);
   const first = triggers[0].line;
-  const last = triggers[triggers.length - 1].line;
+  const last = reportEnd(lines, triggers[triggers.length - 1]);
   let text = lines.filter((l) => l.line >= first && l.line <= last).map((l) => l.text).join('\n');
   if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
   return {
@@ -64,4 +86,84 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
     firstSeen: now,
     lastSeen: now,
   };
+}
+
+/** The last line of the report that ends with `trigger`: its stack frames and same-prefix lines follow it. */
+function reportEnd(lines: readonly BlockLine[], trigger: BlockLine): number {
+  const prefix = REPORT_PREFIX.exec(trigger.text)?.[1];
+  let last = trigger.line;
+  for (const l of lines) {
+    if (l.line <= last) continue;
+    if (l.line !== last + 1 || !(isStackFrame(l.text) || (prefix !== undefined && l.text.startsWith(`${prefix} `)))) break;
+    last = l.line;
+  }
+  return last;
+}
+
+/** True for stack frames (`at …`, `... 30 more`, Python `File "…"`): they belong to the failure above them. */
+export function isStackFrame(text: string): boolean {
+  return STACK_FRAME.test(text);
+}
+
+/**
+ * Whether a trigger line starts a new failure instead of adding to the open block: another peer,
+ * or a failure of another kind, unless the line is a link of the same chain (cause, inner
+ * exception, Python's chained traceback, an AggregateError's attempts) or only supporting evidence.
+ */
+export function startsNewFailure(lines: readonly BlockLine[], text: string, match: LineMatch): boolean {
+  const triggers = lines.filter((l) => l.match !== null);
+  if (triggers.length === 0 || continuesChain(lines, text)) return false;
+  if (namesAnotherPeer(triggers, text)) return true;
+  if (match.rule.priority <= SUPPORTING_PRIORITY || continuesReport(lines, text)) return false;
+  if (triggers.every((t) => t.match!.rule.priority <= SUPPORTING_PRIORITY)) return false;
+  // Same kind: the line shows a category the block already shows (a reset read and a reset write).
+  const kinds = new Set<Category>();
+  for (const t of triggers) for (const c of categoriesOf(t.match!)) kinds.add(c);
+  return !categoriesOf(match).some((c) => kinds.has(c));
+}
+
+function categoriesOf(match: LineMatch): Category[] {
+  return [match.rule.category, ...match.rule.also, ...match.otherCategories];
+}
+
+function continuesChain(lines: readonly BlockLine[], text: string): boolean {
+  if (CHAIN_LINK.test(text)) return true;
+  // Once a chain marker follows a failure, every failure after it is part of that chain.
+  const firstTrigger = lines.findIndex((l) => l.match !== null);
+  for (let i = firstTrigger + 1; i < lines.length; i++) if (lines[i].match === null && CHAIN_MARKER.test(lines[i].text)) return true;
+  if (/^\s/.test(text)) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (AGGREGATE_LIST.test(lines[i].text)) return true;
+      if (!/^\s/.test(lines[i].text)) break;
+    }
+  }
+  return false;
+}
+
+/**
+ * Adjacent lines of one report with the same prefix and no peer, like Go's `connectex:` lines for
+ * each address it tried (refused on one, timed out on the other), describe one failure.
+ */
+function continuesReport(lines: readonly BlockLine[], text: string): boolean {
+  const last = lines[lines.length - 1];
+  if (last.match === null) return false;
+  const prefix = REPORT_LINE_PREFIX.exec(text)?.[1];
+  if (prefix === undefined || !last.text.trimStart().startsWith(`${prefix} `)) return false;
+  return extractPeer([text], []).host === null && extractPeer([last.text], []).host === null;
+}
+
+/** A trigger that names a host other than the one the block's triggers name. */
+function namesAnotherPeer(triggers: readonly BlockLine[], text: string): boolean {
+  const own = extractPeer([text], []);
+  if (own.host === null) return false;
+  for (const l of triggers) {
+    const other = extractPeer([l.text], []);
+    if (other.host !== null) return other.host !== own.host || (own.port !== null && other.port !== null && own.port !== other.port);
+  }
+  return false;
+}
+
+/** Every regular expression of this module, for the static ReDoS check. */
+export function blockRegExps(): RegExp[] {
+  return [CHAIN_LINK, CHAIN_MARKER, AGGREGATE_LIST, STACK_FRAME, REPORT_PREFIX, REPORT_LINE_PREFIX];
 }

@@ -18,6 +18,8 @@ export interface CompiledRule {
   priority: number;
   code: string | null;
   syscall: string | null;
+  /** Literal substrings (case-insensitive), one of which every line the patterns match contains. */
+  keywords: string[];
   patterns: RegExp[];
 }
 
@@ -46,6 +48,8 @@ export class RuleMatcher {
   readonly byteFilter: ByteFilter;
   private readonly keywordRe: RegExp;
   private readonly rulesByKeyword = new Map<string, CompiledRule[]>();
+  /** For each keyword: the rules of every keyword that is a prefix of it (itself included). */
+  private readonly rulesAtMatch = new Map<string, CompiledRule[]>();
 
   constructor(files: ReadonlyArray<{ name: string; data: unknown }>) {
     const rules: CompiledRule[] = [];
@@ -70,6 +74,12 @@ export class RuleMatcher {
     // Longest first so that overlapping keywords all get a chance via the candidate set below.
     const sorted = [...keywords].sort((a, b) => b.length - a.length);
     this.keywordRe = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    // The alternation reports the longest keyword at a position; the others there are its prefixes.
+    for (const keyword of sorted) {
+      const rulesHere = new Set<CompiledRule>();
+      for (const [other, list] of this.rulesByKeyword) if (keyword.startsWith(other)) for (const r of list) rulesHere.add(r);
+      this.rulesAtMatch.set(keyword, [...rulesHere]);
+    }
   }
 
   /** The strongest rule that matches a visible line, or null. */
@@ -102,12 +112,11 @@ export class RuleMatcher {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(lower)) !== null) {
-      // Keywords can overlap ("connection reset" inside "connection reset by peer"): check all at this spot.
-      for (const [keyword, rules] of this.rulesByKeyword) {
-        if (keyword.length <= lower.length - m.index && lower.startsWith(keyword, m.index)) {
-          found ??= new Set();
-          for (const r of rules) found.add(r);
-        }
+      // Keywords can overlap ("connection reset" inside "connection reset by peer"): try every start.
+      const rules = this.rulesAtMatch.get(m[0]);
+      if (rules !== undefined) {
+        found ??= new Set();
+        for (const r of rules) found.add(r);
       }
       re.lastIndex = m.index + 1;
     }
@@ -125,6 +134,7 @@ function compileRule(rule: DetectionRule): CompiledRule {
     priority: rule.priority ?? 50,
     code: rule.code ?? null,
     syscall: rule.syscall ?? null,
+    keywords: [...rule.keywords],
     patterns: rule.patterns.map((p) => new RegExp(p, flags)),
   };
 }

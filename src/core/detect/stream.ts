@@ -2,14 +2,18 @@
  * The streaming detector: bytes or text in any chunking -> folded incidents.
  *
  * Work is proportional to the candidate lines, not to the output: complete lines are
- * scanned as raw bytes by the q-gram prefilter; only lines it flags (and the few lines
- * around a failure) are decoded, stripped of escapes and matched. Line feeds are
- * counted lazily. Splitting on the LF byte is safe for UTF-8 (0x0A never occurs inside
- * a multi-byte sequence), so a character split across chunks stays in the carried line.
+ * scanned in place as raw bytes by the keyword prefilter (byteFilter.ts); only lines that
+ * contain a rule keyword (and the few lines around a failure) are decoded, stripped of
+ * escapes and matched. Line feeds are counted lazily. Splitting on the LF byte is safe for
+ * UTF-8 (0x0A never occurs inside a multi-byte sequence), so a character split across
+ * chunks stays in the carried line. A keyword interrupted by an escape sequence in the raw
+ * bytes (`Connection \x1b[1mrefused`) is not seen: colour codes wrap messages or whole
+ * tokens far more often than they split a keyword, and checking every escape would cost
+ * more than the rest of the scan.
  */
 import type { Incident } from '../types';
 import type { BlockLine } from './incidentBuilder';
-import { buildIncident } from './incidentBuilder';
+import { buildIncident, isStackFrame, startsNewFailure } from './incidentBuilder';
 import { extractPeer } from './extract';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
@@ -46,6 +50,11 @@ interface OpenBlock {
 function asSearchable(bytes: Uint8Array): Uint8Array {
   const B = (globalThis as { Buffer?: { from(a: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
   return B ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
+/** A copy of bytes[from, to): Buffer#slice would share memory with a chunk the caller may reuse. */
+function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, from, to);
 }
 
 /** Finds connection failures in an output stream, folding repeats. */
@@ -118,39 +127,41 @@ export class StreamDetector {
   }
 
   private consume(chunk: Uint8Array): void {
-    let bytes: Uint8Array;
-    if (this.carry.length === 0) {
-      bytes = chunk;
-    } else {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
-      bytes.set(this.carry);
-      bytes.set(chunk, this.carry.length);
+    let data = asSearchable(chunk);
+    if (this.carry.length > 0) {
+      // Only the carried line is joined with the start of the chunk; the rest is scanned in place.
+      const lf = data.indexOf(LF);
+      const head = lf === -1 ? data.length : lf + 1;
+      const joined = asSearchable(new Uint8Array(this.carry.length + head));
+      joined.set(this.carry);
+      joined.set(data.subarray(0, head), this.carry.length);
+      if (lf === -1) {
+        this.carry = this.boundedCarry(joined);
+        return;
+      }
+      this.carry = EMPTY;
+      this.processRegion(joined, joined.length);
+      data = data.subarray(head);
     }
-    const data = asSearchable(bytes);
     const end = data.lastIndexOf(LF) + 1;
     if (end > 0) this.processRegion(data, end);
-    const rest = data.length - end;
-    if (rest > this.maxLineLength * 4) {
-      // An endless line: keep only its tail so memory stays bounded; the line number stays.
-      this.carry = data.slice(data.length - this.maxLineLength * 4);
-    } else {
-      this.carry = rest === 0 ? EMPTY : data.slice(end);
-    }
+    this.carry = end === data.length ? EMPTY : this.boundedCarry(data.subarray(end));
+  }
+
+  /** A copy of an unfinished line (the caller may reuse its buffer); an endless line keeps only its tail. */
+  private boundedCarry(rest: Uint8Array): Uint8Array {
+    const cap = this.maxLineLength * 4;
+    return copyOf(rest, rest.length > cap ? rest.length - cap : 0, rest.length);
   }
 
   /** Handles the complete lines in data[0, end) (end is just past a line feed). */
   private processRegion(data: Uint8Array, end: number): void {
-    const view = new DataView(data.buffer, data.byteOffset, end);
     const filter = this.matcher.byteFilter;
     this.countPos = 0;
     let pos = this.followLines(data, 0, end);
     while (pos < end) {
-      const hit = filter.find(view, pos, end);
+      const hit = filter.find(data, pos, end);
       if (hit === -1) break;
-      if (data[hit] === LF) {
-        pos = hit + 1;
-        continue;
-      }
       const start = hit === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, hit - 1) + 1);
       const lineEnd = data.indexOf(LF, hit);
       this.countTo(data, start);
@@ -238,7 +249,7 @@ export class StreamDetector {
     while (lines.length < this.contextLines && stop >= 0) {
       const begin = stop === 0 ? 0 : data.lastIndexOf(LF, stop - 1) + 1;
       const length = Math.min(stop - begin, this.maxLineLength * 4);
-      lines.push({ bytes: data.slice(begin, begin + length), line: n });
+      lines.push({ bytes: copyOf(data, begin, begin + length), line: n });
       n--;
       stop = begin - 1;
     }
@@ -251,14 +262,14 @@ export class StreamDetector {
   private addToBlock(text: string, line: number, match: LineMatch | null): void {
     const block = this.block;
     if (block === null) return;
-    if (match !== null && (this.isRepeat(block, text, match) || namesAnotherPeer(block, text))) {
+    if (match !== null && (this.isRepeat(block, text, match) || startsNewFailure(block.lines, text, match))) {
       this.closeBlock();
       this.block = { lines: [{ text, line, match }], follow: this.contextLines, openedAt: this.now() };
       return;
     }
     block.lines.push({ text, line, match });
     if (match !== null) block.follow = this.contextLines;
-    else block.follow--;
+    else if (!isStackFrame(text)) block.follow--;
     if (block.follow <= 0 || block.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
   }
 
@@ -307,18 +318,6 @@ export class StreamDetector {
 /** A line with its numbers blanked: retry loops differ only in timestamps, ports and counters. */
 function lineShape(text: string): string {
   return text.replace(/\d+/g, '#').trim();
-}
-
-/** A trigger that names a host other than the one a trigger of the block names starts a new failure. */
-function namesAnotherPeer(block: OpenBlock, text: string): boolean {
-  const own = extractPeer([text], []);
-  if (own.host === null) return false;
-  for (const l of block.lines) {
-    if (l.match === null) continue;
-    const other = extractPeer([l.text], []);
-    if (other.host !== null) return other.host !== own.host || (own.port !== null && other.port !== null && own.port !== other.port);
-  }
-  return false;
 }
 
 function peerKey(text: string): string {

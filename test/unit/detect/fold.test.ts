@@ -1,6 +1,22 @@
 import { strict as assert } from 'node:assert';
+import { checkSync } from 'recheck';
 import { StreamDetector } from '../../../src/core/detect/stream';
 import { detectAtLine, detectText } from '../../../src/core/detect/detect';
+import { blockRegExps } from '../../../src/core/detect/incidentBuilder';
+import type { Incident } from '../../../src/core/types';
+
+/** The fields a user reads, per incident. */
+function summary(found: Incident[]): { line: number; endLine: number; category: string; also: string[]; host: string | null; port: number | null }[] {
+  return found.map((i) => ({ line: i.line, endLine: i.endLine, category: i.category, also: [...i.also].sort(), host: i.host, port: i.port }));
+}
+
+/** Incidents of a text fed one byte at a time. */
+function detectByteByByte(text: string): Incident[] {
+  const d = new StreamDetector({ now: () => 0, foldWindowMs: Infinity });
+  for (const byte of new TextEncoder().encode(text)) d.write(new Uint8Array([byte]));
+  d.end();
+  return d.snapshot();
+}
 
 describe('detect: folding', () => {
   it('folds a retry loop into one incident with count and first/last seen', () => {
@@ -62,5 +78,96 @@ describe('detect: folding', () => {
     assert.equal(incident?.port, 22);
     assert.ok(read.length <= 13, `read ${read.length} lines`);
     assert.equal(detectAtLine((i) => lines[i], lines.length, 10), null);
+  });
+
+  describe('separate failures in one stream', () => {
+    const npmThenNode = [
+      'npm ERR! code ECONNRESET',
+      'npm ERR! network aborted',
+      'Error: connect ECONNREFUSED 127.0.0.1:5432',
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)',
+      '',
+    ].join('\n');
+
+    it('reports a failure of another kind on the next lines as its own incident', () => {
+      const expected = [
+        { line: 1, endLine: 2, category: 'reset', also: [], host: null, port: null },
+        { line: 3, endLine: 4, category: 'refused', also: [], host: '127.0.0.1', port: 5432 },
+      ];
+      assert.deepEqual(summary(detectText(npmThenNode)), expected);
+      assert.deepEqual(summary(detectByteByByte(npmThenNode)), expected);
+    });
+
+    it('does not lend the peer of a later failure to an earlier one without a peer', () => {
+      const text = 'ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed\nredis.exceptions.ConnectionError: Error 111 connecting to cache.internal:6379. Connection refused.\n';
+      const found = detectText(text);
+      assert.deepEqual(found.map((i) => [i.category, i.host, i.port]), [
+        ['tls', null, null],
+        ['refused', 'cache.internal', 6379],
+      ]);
+    });
+
+    it('keeps a Java `Caused by:` chain of different kinds together', () => {
+      const text = [
+        'java.net.SocketTimeoutException: Read timed out',
+        '\tat java.base/java.net.SocketInputStream.socketRead0(Native Method)',
+        'Caused by: java.net.SocketException: Connection reset',
+        '\tat java.base/sun.nio.ch.NioSocketImpl.implRead(NioSocketImpl.java:328)',
+      ].join('\n');
+      const found = detectText(text);
+      assert.equal(found.length, 1, JSON.stringify(summary(found)));
+      assert.deepEqual([found[0].category, [...found[0].also].sort()], ['timeout', ['reset']]);
+    });
+
+    it('keeps a Node `[cause]:` and a Python chained traceback together', () => {
+      const node = 'Error: socket hang up\n    at connResetException (node:internal/errors:720:14) {\n  [cause]: Error: read ECONNRESET\n';
+      assert.deepEqual(summary(detectText(node)).map((i) => [i.category, i.also]), [['closed', ['reset']]]);
+      const python = [
+        'ConnectionResetError: [Errno 104] Connection reset by peer',
+        '',
+        'During handling of the above exception, another exception occurred:',
+        '',
+        'Traceback (most recent call last):',
+        '  File "/usr/lib/python3/dist-packages/urllib3/connectionpool.py", line 600, in urlopen',
+        "urllib3.exceptions.ProtocolError: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
+      ].join('\n');
+      const found = detectText(python);
+      assert.equal(found.length, 1, JSON.stringify(summary(found)));
+      assert.ok(found[0].also.length > 0);
+    });
+
+    it("keeps the list under a bare `Caused by:` (Rust's anyhow) together", () => {
+      const text = [
+        'Error: error sending request for url (https://api.example.com/): error trying to connect: invalid peer certificate: UnknownIssuer',
+        '',
+        'Caused by:',
+        '    0: error trying to connect: invalid peer certificate: UnknownIssuer',
+        '    1: tcp connect error: Connection reset by peer (os error 104)',
+      ].join('\n');
+      assert.deepEqual(summary(detectText(text)), [{ line: 1, endLine: 5, category: 'tls', also: ['reset'], host: 'api.example.com', port: 443 }]);
+    });
+
+    it('keeps the attempts of a Node AggregateError together', () => {
+      const text = [
+        'AggregateError: ',
+        '    at internalConnectMultiple (node:net:1139:18)',
+        "  code: 'ETIMEDOUT',",
+        '  [errors]: [',
+        '    Error: connect ETIMEDOUT 34.253.228.78:443',
+        '    Error: connect ENETUNREACH 2a05:d018:8c4:3201::22f:443 - Local (:::0)',
+      ].join('\n');
+      assert.deepEqual(summary(detectText(text)), [{ line: 3, endLine: 6, category: 'timeout', also: ['unreachable'], host: '34.253.228.78', port: 443 }]);
+    });
+
+    it('reads the peer of a failure past its stack frames', () => {
+      const frames = Array.from({ length: 12 }, (_, i) => `\tat com.example.Client.call${i}(Client.java:${i + 10})`);
+      const text = ['Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed', ...frames, '\t... 30 more', 'ERROR PKIX path building failed executing GET https://api.example.com/v1/items'].join('\n');
+      assert.deepEqual(summary(detectText(text)).map((i) => [i.category, i.host, i.port]), [['tls', 'api.example.com', 443]]);
+    });
+  });
+
+  it('block-shaping regular expressions are safe according to recheck', () => {
+    const unsafe = blockRegExps().filter((re) => checkSync(re.source, re.flags).status !== 'safe').map((re) => re.source);
+    assert.deepEqual(unsafe, []);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { validateRuleFile } from '../../../src/core/knowledge/ruleSchema';
 import { RULE_FILES } from '../../../src/core/detect/ruleFiles';
 import { RuleMatcher } from '../../../src/core/detect/matcher';
+import { detectText } from '../../../src/core/detect/detect';
 
 const RULES_DIR = join(__dirname, '..', '..', '..', 'src', 'core', 'knowledge', 'rules');
 
@@ -36,5 +37,17 @@ describe('detect: rule files', () => {
 
   it('refuses to compile an invalid rule set', () => {
     assert.throws(() => new RuleMatcher([{ name: 'bad.json', data: { family: 'x', rules: [{ id: 'x.y' }] } }]), /bad\.json: rules\[0\]\.category/);
+  });
+
+  it("recognises an aborted fetch under AbortSignal.timeout() as a timeout, in each form Node prints", () => {
+    for (const line of [
+      'DOMException [TimeoutError]: The operation was aborted due to timeout',
+      'TimeoutError: The operation was aborted due to timeout',
+      ' ⨯ Error [TimeoutError]: The operation was aborted due to timeout',
+      "  [cause]: DOMException [TimeoutError]: The operation was aborted due to timeout",
+    ]) {
+      assert.deepEqual(detectText(`${line}\n    at new DOMException (node:internal/per_context/domexception:53:5)\n`).map((i) => [i.category, i.ecosystem]), [['timeout', 'undici']], line);
+    }
+    assert.deepEqual(detectText('if (err.name === "TimeoutError") console.error("The operation was aborted due to timeout");\nAbortError: The operation was aborted\n'), []);
   });
 });

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { bundledMatcher } from '../../../src/core/detect/matcher';
 import { StreamDetector } from '../../../src/core/detect/stream';
+import { visibleText } from '../../../src/core/detect/visibleText';
 import type { Incident } from '../../../src/core/types';
 import { loadCorpus } from './corpusLoader';
 
@@ -71,6 +73,22 @@ describe('detect: streaming', () => {
     );
   });
 
+  it('gives identical incidents when the caller reuses one buffer for every chunk', () => {
+    // A file or pipe reader fills the same buffer again: nothing kept between writes may alias it.
+    const buffer = new Uint8Array(4096);
+    for (const size of [7, 100, 4096]) {
+      const detector = new StreamDetector({ now: () => 0 });
+      for (let from = 0; from < bytes.length; from += size) {
+        const piece = bytes.subarray(from, Math.min(bytes.length, from + size));
+        buffer.set(piece);
+        detector.write(buffer.subarray(0, piece.length));
+        buffer.fill(0x41);
+      }
+      detector.end();
+      assert.deepEqual(detector.snapshot(), whole, `chunks of ${size}`);
+    }
+  });
+
   it('keeps only what a terminal shows after a bare carriage return', () => {
     const d = new StreamDetector();
     d.write('curl: (7) Failed to connect to old port 1: Connection refused\rprogress 100%\n');
@@ -102,3 +120,71 @@ describe('detect: streaming', () => {
     assert.equal(incident.host, 'db.internal');
   });
 });
+
+describe('detect: byte prefilter', () => {
+  const matcher = bundledMatcher();
+  const keywords = matcher.rules.flatMap((r) => r.keywords);
+
+  /** Runs the prefilter over `line` placed at every alignment, as the only line of a region. */
+  function admittedAtEveryOffset(line: string): boolean {
+    for (let pad = 0; pad < 8; pad++) {
+      const data = Buffer.from(`${'.'.repeat(pad)}\n${line}\n`, 'utf8');
+      if (matcher.byteFilter.find(data, pad + 1, data.length) === -1) return false;
+    }
+    return true;
+  }
+
+  /** The reference the prefilter stands for: the line contains a keyword, ignoring ASCII case. */
+  function containsKeyword(line: string): boolean {
+    const folded = fold(line);
+    return keywords.some((k) => folded.includes(fold(k.toLowerCase())));
+  }
+
+  it('admits every corpus line that a rule matches, at every byte alignment', () => {
+    const missed: string[] = [];
+    let matched = 0;
+    for (const sample of loadCorpus()) {
+      for (const raw of sample.text.split('\n')) {
+        if (matcher.matchLine(visibleText(raw, 16384)) === null) continue;
+        matched++;
+        if (!admittedAtEveryOffset(raw)) missed.push(`${sample.id}: ${raw}`);
+      }
+    }
+    assert.ok(matched >= 300, `only ${matched} matching lines`);
+    assert.deepEqual(missed, []);
+  });
+
+  it('admits exactly the lines that contain a keyword in any ASCII case (random lines)', () => {
+    const pieces = fc.oneof(
+      fc.constantFrom(...keywords),
+      fc.constantFrom(...keywords).map((k) => k.toUpperCase()),
+      fc.constantFrom(...keywords).map((k) => k.slice(0, Math.ceil(k.length / 2))),
+      fc.constantFrom(...keywords).map((k) => k.slice(1)),
+      fc.string({ maxLength: 12 }).map((s) => s.replace(/\n/g, ' ')),
+      fc.constantFrom('server ', 'connected ', 'empty ', 'download ', ' \x1b[31m', '\r', 'ü日本'),
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
+        const line = parts.join('');
+        assert.equal(admittedAtEveryOffset(line), containsKeyword(line), JSON.stringify(line));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('passes ordinary output and the hard negatives without keywords', () => {
+    const ordinary = [
+      'webpack compiled successfully in 812 ms; asset main.js 245 KiB [emitted]',
+      'INFO  Tomcat started on port(s): 8080 (http) with context path \'\'',
+      'added 120 packages, and audited 121 packages in 3s',
+      '  ✓ handles an empty list (4 ms)',
+      ...loadCorpus().filter((s) => s.category === 'none').flatMap((s) => s.text.split('\n')).filter((l) => !containsKeyword(l)),
+    ];
+    const admitted = ordinary.filter((line) => matcher.byteFilter.find(Buffer.from(`${line}\n`), 0, Buffer.byteLength(line) + 1) !== -1);
+    assert.deepEqual(admitted, []);
+  });
+});
+
+function fold(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((b) => String.fromCharCode(b | 0x20)).join('');
+}
