@@ -50,10 +50,13 @@ describe('Host layer: editors', function () {
   });
 
   it('stays silent on other lines, including HTML-looking ones', async () => {
-    for (const line of [0, 2, 3, 4]) {
+    // Line 2 is the failure's stack frame: part of the same block, so it hovers too (checked below).
+    for (const line of [0, 3, 4]) {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 5));
       assert.doesNotMatch(hoverText(hovers), /Diagnose this connection/, `no hover on line ${line}`);
     }
+    const onFrame = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 10));
+    assert.match(hoverText(onFrame), /Connection refused[\s\S]*127\.0\.0\.1:5432/, 'the stack frame belongs to the failure above it');
   });
 
   it('hovers untitled documents too', async () => {

@@ -73,7 +73,7 @@ export function integrationSettings() {
 function printLog(_type, args) {
   const text = format(...(Array.isArray(args) ? args : [args]));
   // The workbench forwards its own log lines too; the suite's output is what matters.
-  if (!verbose && (/^\s*\[[A-Za-z][\w .:-]*\]/.test(text) || /workbench\.js:|open-vsx\.org/.test(text))) return;
+  if (!verbose && (/^\s*\[[A-Za-z][\w .:-]*\]/.test(text) || /workbench\.js:|open-vsx\.org|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin/.test(text))) return;
   process.stdout.write(`${text}\n`);
 }
 
