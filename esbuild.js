@@ -70,6 +70,7 @@ const builds = [
     plugins: [problemMatcherPlugin, lazyEnginePlugin],
     // Lets activate() report the bundle's own load time (see ActivationTiming).
     banner: { js: 'var __cdLoadStart = typeof performance === "object" ? performance.now() : undefined;' },
+    footer: { js: 'var __cdLoadEnd = typeof performance === "object" ? performance.now() : undefined;' },
   },
   {
     ...common,
