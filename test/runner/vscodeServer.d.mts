@@ -8,6 +8,6 @@ export function freePort(): Promise<number>;
 export function makeProfile(extensionsDir?: string): Profile;
 export function writeUserSettings(profile: Profile, settings: Record<string, unknown>): void;
 export function installExtension(server: ServerInstall, profile: Profile, vsix: string): string;
-export function startServer(server: ServerInstall, profile: Profile, options?: { log?: (s: string) => void }): Promise<RunningServer>;
+export function startServer(server: ServerInstall, profile: Profile, options?: { log?: (s: string) => void; smokeTestDriver?: boolean }): Promise<RunningServer>;
 export function workbenchUrl(running: RunningServer, options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
 export function removeProfile(profile: Profile): void;

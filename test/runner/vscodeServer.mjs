@@ -77,13 +77,16 @@ export function installExtension(server, profile, vsix) {
 }
 
 /** Starts the server and resolves once it answers HTTP. */
-export async function startServer(server, profile, { log = () => {} } = {}) {
+export async function startServer(server, profile, { log = () => {}, smokeTestDriver = true } = {}) {
   const port = await freePort();
   const options = [
     '--host', '127.0.0.1',
     '--port', String(port),
     '--without-connection-token',
-    '--enable-smoke-test-driver',
+    // The driver makes the workbench honour the test payload (extensionDevelopmentPath,
+    // extensionTestsPath), but it also hides notification toasts; an installed VSIX
+    // needs no payload, so its tests can run without it and see the toasts.
+    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-workspace-trust',

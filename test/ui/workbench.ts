@@ -28,6 +28,12 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Files to create in the workspace (relative path -> content). */
   files?: Record<string, string>;
+  /**
+   * Start the server with the smoke-test driver (default). Loading the extension from
+   * the source tree needs it; it also hides notification toasts, so a VSIX test that
+   * wants to see toasts turns it off.
+   */
+  smokeTestDriver?: boolean;
 }
 
 /** One running VS Code server + browser page; `close()` always cleans up. */
@@ -62,7 +68,9 @@ export class Workbench {
       ...options.settings,
     });
     if (options.vsix) installExtension(server, profile, options.vsix);
-    const running = await startServer(server, profile);
+    const smokeTestDriver = options.smokeTestDriver ?? true;
+    if (!smokeTestDriver && !options.vsix) throw new Error('loading the extension from the source tree needs the smoke-test driver');
+    const running = await startServer(server, profile, { smokeTestDriver });
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();

@@ -1,8 +1,23 @@
 import * as assert from 'node:assert';
 import { statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { Workbench } from '../ui/workbench';
 
-/** The packaged artefact, not the source tree: installed with --install-extension. */
+/** A loopback port that refuses connections: bound once, then closed. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  assert.ok(address && typeof address === 'object');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return address.port;
+}
+
+/**
+ * The packaged artefact, not the source tree: installed with --install-extension
+ * into a VS Code server started WITHOUT the smoke-test driver, so the workbench
+ * behaves as for a user (notification toasts included).
+ */
 describe('The packaged VSIX', function () {
   this.timeout(180_000);
   const vsix = process.env.CD_VSIX ?? '';
@@ -20,14 +35,34 @@ describe('The packaged VSIX', function () {
   });
 
   it('installs into the VS Code server, activates and runs Diagnose connection', async () => {
-    wb = await Workbench.open({ vsix });
+    wb = await Workbench.open({ vsix, smokeTestDriver: false });
     await wb.runCommand('Connection Doctor: Diagnose connection');
     // Only an activated extension answers its command with the target input box.
     const input = wb.quickInput();
     await input.waitFor({ state: 'visible' });
     await input.fill('127.0.0.1:1');
     await wb.page.keyboard.press('Enter');
-    const tab = wb.page.locator('.tabs-container .tab', { hasText: /Connection Doctor|Diagnos/ }).first();
-    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    const panel = await wb.webviewFrame('#probes');
+    await panel.getByText('Nothing is listening on that port').first().waitFor({ timeout: 30_000 });
+  });
+
+  it('watches the terminal: a refused connection raises a toast whose Diagnose button opens the panel', async () => {
+    assert.ok(wb, 'the workbench of the previous test');
+    const { page } = wb;
+    const port = await refusedPort();
+    await wb.runCommand('Terminal: Create New Terminal');
+    const terminal = page.locator('.part.panel .terminal-wrapper.active .xterm').first();
+    await terminal.waitFor({ state: 'visible', timeout: 30_000 });
+    // Shell integration marks the prompt once bash is ready.
+    await terminal.locator('.terminal-command-decoration').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await terminal.click();
+    await page.keyboard.type(`node -e "require('net').connect(${port}, '127.0.0.1').on('error', (e) => { console.error(e); process.exit(1) })"`);
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Connection refused by 127.0.0.1:${port}` }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    await toast.getByRole('button', { name: 'Diagnose' }).click();
+    const panel = await wb.webviewFrame('#probes');
+    await panel.getByText(`127.0.0.1:${port}`).first().waitFor({ timeout: 30_000 });
+    await panel.getByText('Nothing is listening on that port').first().waitFor({ timeout: 30_000 });
   });
 });
