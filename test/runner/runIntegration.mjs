@@ -6,7 +6,7 @@
 import { mkdirSync, cpSync } from 'node:fs';
 import { format } from 'node:util';
 import { join } from 'node:path';
-import { ROOT, ensureServer, makeProfile, removeProfile, startServer, workbenchUrl, writeUserSettings } from './vscodeServer.mjs';
+import { ROOT, ensureServer, makeProfile, quietSettings, removeProfile, startServer, workbenchUrl, writeUserSettings } from './vscodeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
 
 const TIME_LIMIT_MS = Number(process.env.CD_TEST_TIME_LIMIT_MS ?? 10 * 60_000);
@@ -20,7 +20,7 @@ async function main() {
   const workspace = join(profile.base, 'workspace');
   mkdirSync(workspace, { recursive: true });
   cpSync(join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  writeUserSettings(profile, integrationSettings());
+  writeUserSettings(profile, quietSettings());
   let running;
   let browser;
   try {
@@ -55,20 +55,6 @@ async function main() {
   }
 }
 
-/** Settings for a quiet, deterministic test window. */
-export function integrationSettings() {
-  return {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'update.mode': 'none',
-    'terminal.integrated.shellIntegration.enabled': true,
-    'terminal.integrated.defaultProfile.linux': 'bash',
-    'security.workspace.trust.enabled': false,
-  };
-}
 
 function printLog(_type, args) {
   const text = format(...(Array.isArray(args) ? args : [args]));

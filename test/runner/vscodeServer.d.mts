@@ -6,6 +6,7 @@ export interface RunningServer { port: number; base: string; child: ChildProcess
 export function ensureServer(flavour?: 'latest' | 'minimum'): ServerInstall;
 export function freePort(): Promise<number>;
 export function makeProfile(extensionsDir?: string): Profile;
+export function quietSettings(): Record<string, unknown>;
 export function writeUserSettings(profile: Profile, settings: Record<string, unknown>): void;
 export function installExtension(server: ServerInstall, profile: Profile, vsix: string): string;
 export function startServer(server: ServerInstall, profile: Profile, options?: { log?: (s: string) => void; smokeTestDriver?: boolean }): Promise<RunningServer>;

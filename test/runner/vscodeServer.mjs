@@ -52,6 +52,22 @@ export function makeProfile(extensionsDir) {
   return dirs;
 }
 
+/** Settings for a quiet, deterministic window: no tips, updates, telemetry or trust prompts; bash terminals with shell integration. */
+export function quietSettings() {
+  return {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'terminal.integrated.shellIntegration.enabled': true,
+    'terminal.integrated.defaultProfile.linux': 'bash',
+    'security.workspace.trust.enabled': false,
+    'chat.disableAIFeatures': true,
+  };
+}
+
 /** Writes user settings the tests rely on (theme, no telemetry, quiet workbench). */
 export function writeUserSettings(profile, settings) {
   const file = join(profile.serverDataDir, 'data', 'Machine', 'settings.json');

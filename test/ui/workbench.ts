@@ -11,6 +11,7 @@ import {
   ensureServer,
   installExtension,
   makeProfile,
+  quietSettings,
   removeProfile,
   startServer,
   workbenchUrl,
@@ -55,16 +56,8 @@ export class Workbench {
     for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(workspace, name), content);
     const theme = options.theme ?? 'Default Dark Modern';
     writeUserSettings(profile, {
+      ...quietSettings(),
       'workbench.colorTheme': theme,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'update.mode': 'none',
-      'terminal.integrated.defaultProfile.linux': 'bash',
-      'security.workspace.trust.enabled': false,
-      'chat.disableAIFeatures': true,
       ...options.settings,
     });
     if (options.vsix) installExtension(server, profile, options.vsix);
