@@ -15,6 +15,9 @@ import type { IncidentOrigin, Services, StoredIncident } from './services';
 import { openShellIntegrationHelp } from './terminalHint';
 import { targetLabel } from './wording';
 
+/** What a command is about: an incident of the history, or one just detected and not yet stored. */
+type FoundIncident = { stored: StoredIncident } | { fresh: Incident; origin: IncidentOrigin };
+
 /** Most explanation documents kept for the Markdown preview. */
 const MAX_EXPLANATIONS = 20;
 
@@ -44,10 +47,11 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
 
   /** Resolves what to diagnose (incident id, text, selection, latest incident, input box) and opens the panel. */
   async diagnose(arg?: unknown): Promise<void> {
-    const args = parseIncidentArgs(arg);
-    const incident = await this.incidentFrom(args, true);
-    if (incident === undefined) return;
-    if (incident === null) return this.askAndDiagnose();
+    const found = await this.incidentFrom(parseIncidentArgs(arg), true);
+    if (found === undefined) return;
+    if (found === null) return this.askAndDiagnose();
+    // Diagnosing a line records it: the panel and the side view refer to it by id.
+    const incident = 'stored' in found ? found.stored : this.keep(found.fresh, found.origin);
     const target = targetFromIncident(incident) ?? (await this.askTarget(vscode.l10n.t('This error names no host and port. Which host:port or URL should be probed?')));
     if (target) this.open(incident, target);
   }
@@ -55,34 +59,36 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
   /**
    * The incident an invocation is about: a stored one by id, one detected in
    * passed text, or (from the palette) one in the selection, else the latest.
+   * A detected one is not stored here: diagnose keeps it, explain (read-only) does not.
    * Returns null when nothing applies, undefined after telling the user why not.
    */
-  private async incidentFrom(args: IncidentCommandArgs, fromPalette: boolean): Promise<StoredIncident | null | undefined> {
+  private async incidentFrom(args: IncidentCommandArgs, fromPalette: boolean): Promise<FoundIncident | null | undefined> {
     const store = this.services.incidents;
     if (args.incidentId !== undefined) {
       const stored = store.get(args.incidentId);
       if (!stored) void vscode.window.showWarningMessage(vscode.l10n.t('That incident is no longer in the history.'));
-      return stored;
+      return stored ? { stored } : undefined;
     }
     if (args.text !== undefined) {
-      const found = detectInText(args.text)[0];
-      if (!found) {
+      const fresh = detectInText(args.text)[0];
+      if (!fresh) {
         void vscode.window.showWarningMessage(vscode.l10n.t('No connection failure found in that text.'));
         return undefined;
       }
-      return this.keep(found, { kind: args.sourceKind ?? 'manual', name: args.source ?? vscode.l10n.t('selection') });
+      return { fresh, origin: { kind: args.sourceKind ?? 'manual', name: args.source ?? vscode.l10n.t('selection') } };
     }
     if (!fromPalette) return null;
     const editor = vscode.window.activeTextEditor;
     if (editor && !editor.selection.isEmpty) {
       const text = editor.document.getText(editor.selection).slice(0, MAX_INPUT_CHARS);
-      const found = detectInText(text)[0];
-      if (found) {
+      const fresh = detectInText(text)[0];
+      if (fresh) {
         const path = editor.document.uri.path;
-        return this.keep(found, { kind: 'file', name: path.slice(path.lastIndexOf('/') + 1) });
+        return { fresh, origin: { kind: 'file', name: path.slice(path.lastIndexOf('/') + 1) } };
       }
     }
-    return store.latest() ?? null;
+    const latest = store.latest();
+    return latest ? { stored: latest } : null;
   }
 
   /** Stores an incident the user pointed at (no notification: they are already looking at it). */
@@ -124,14 +130,16 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
     this.services.diagnose({ incident, target });
   }
 
-  /** Opens the knowledge-base explanation of an incident as a Markdown preview (no probes). */
+  /** Opens the knowledge-base explanation of an incident as a Markdown preview (no probes, nothing recorded). */
   async explain(arg?: unknown): Promise<void> {
-    const incident = await this.incidentFrom(parseIncidentArgs(arg), true);
-    if (incident === undefined) return;
-    if (incident === null) {
+    const found = await this.incidentFrom(parseIncidentArgs(arg), true);
+    if (found === undefined) return;
+    if (found === null) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to explain yet: select an error message, or wait for an incident.'));
       return;
     }
+    // Read-only: a line the user only asked about does not join the history or the status-bar count.
+    const incident: Incident = 'stored' in found ? found.stored : found.fresh;
     const likelyCausesOffline = await loadOfflineCauses();
     const markdown = explanationMarkdown(incident, explainCategory(incident.category), likelyCausesOffline(incident), vscode.l10n.t);
     const name = (targetLabel(incident.host, incident.port) ?? incident.category).replace(/[^\w.:-]/g, '_');

@@ -5,6 +5,7 @@
  * `validateFromWebview` before the host acts on it.
  */
 import type { Category, ProbeId, ProbeStatus, RankedCause, Target } from '../core/types';
+import type { WebviewStrings } from './strings';
 
 /** Where an incident was seen, as the webviews show it. */
 export interface OriginView {
@@ -91,8 +92,11 @@ export interface IncidentGroupView {
 
 /** Host -> diagnosis panel. */
 export type ToPanel =
-  /** A run started (or the model after a restore): replaces everything shown. */
-  | { type: 'start'; model: PanelModel }
+  /**
+   * A run started (or the model after a restore): replaces everything shown.
+   * The first one after each `ready` carries the page's translated strings.
+   */
+  | { type: 'start'; model: PanelModel; strings?: WebviewStrings }
   /** One probe changed state. */
   | { type: 'probe'; run: number; probe: ProbeRowView }
   /** The run finished with a verdict. */
@@ -104,7 +108,8 @@ export type ToPanel =
 
 /** Host -> incidents side view. */
 export type ToIncidents =
-  | { type: 'incidents'; groups: IncidentGroupView[]; total: number }
+  /** The whole list; the first one after each `ready` carries the page's translated strings. */
+  | { type: 'incidents'; groups: IncidentGroupView[]; total: number; strings?: WebviewStrings }
   | { type: 'notice'; text: string };
 
 /** Host -> any webview. */

@@ -4,6 +4,8 @@
  * is attacker-controlled, so nothing here ever parses HTML (no innerHTML).
  */
 import type { Category, ProbeId } from '../core/types';
+import type { StringKey } from '../shared/strings';
+import { t } from './l10n';
 
 /** A child: a node, text (added as a text node), or nothing. */
 export type Child = Node | string | null | undefined | false;
@@ -68,45 +70,55 @@ export const CATEGORY_ICON: Readonly<Record<Category, string>> = {
   closed: 'plug',
 };
 
-/** A short name of a failure category. */
-export const CATEGORY_LABEL: Readonly<Record<Category, string>> = {
-  reset: 'Connection reset',
-  timeout: 'Timed out',
-  refused: 'Connection refused',
-  dns: 'Name not resolved',
-  unreachable: 'Host unreachable',
-  tls: 'TLS failure',
-  closed: 'Connection closed',
+const CATEGORY_LABEL_KEY: Readonly<Record<Category, StringKey>> = {
+  reset: 'categoryReset',
+  timeout: 'categoryTimeout',
+  refused: 'categoryRefused',
+  dns: 'categoryDns',
+  unreachable: 'categoryUnreachable',
+  tls: 'categoryTls',
+  closed: 'categoryClosed',
 };
 
-/** What each probe checks, in a few words. */
-export const PROBE_LABEL: Readonly<Record<ProbeId, string>> = {
-  resolve: 'Name resolution',
-  tcp: 'TCP connect',
-  tls: 'TLS handshake',
-  http: 'HTTP request',
-  listeners: 'Local listeners',
-  proxy: 'Proxy',
-  repeat: 'Repeated connects',
-  keepalive: 'Idle keep-alive',
+/** A short name of a failure category, translated (the category id for an unknown one). */
+export function categoryLabel(category: Category): string {
+  const key = CATEGORY_LABEL_KEY[category] as StringKey | undefined;
+  return key ? t(key) : category;
+}
+
+const PROBE_LABEL_KEY: Readonly<Record<ProbeId, StringKey>> = {
+  resolve: 'probeResolve',
+  tcp: 'probeTcp',
+  tls: 'probeTls',
+  http: 'probeHttp',
+  listeners: 'probeListeners',
+  proxy: 'probeProxy',
+  repeat: 'probeRepeat',
+  keepalive: 'probeKeepalive',
 };
+
+/** What a probe checks, in a few words, translated (the probe id for an unknown one). */
+export function probeLabel(id: ProbeId): string {
+  const key = PROBE_LABEL_KEY[id] as StringKey | undefined;
+  return key ? t(key) : id;
+}
 
 /** "5 s ago", "3 min ago", "2 h ago", or a date for older times; empty for an unknown time (0). */
 export function relativeTime(then: number, now: number): string {
   if (then <= 0) return '';
   const s = Math.max(0, Math.round((now - then) / 1000));
-  if (s < 10) return 'just now';
-  if (s < 60) return `${s} s ago`;
+  if (s < 10) return t('justNow');
+  if (s < 60) return t('secondsAgo', s);
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return t('minutesAgo', m);
   const hours = Math.round(m / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return t('hoursAgo', hours);
   return new Date(then).toLocaleString();
 }
 
 /** "12 ms", "1.4 s". */
 export function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? t('durationMs', Math.round(ms)) : t('durationSeconds', (ms / 1000).toFixed(1));
 }
 
 /** "host:port", with brackets around an IPv6 literal. */

@@ -4,7 +4,9 @@
  * The filter and the collapsed groups survive hiding through setState.
  */
 import type { IncidentGroupView, IncidentView, ToIncidents } from '../shared/protocol';
-import { CATEGORY_ICON, CATEGORY_LABEL, append, button, clear, h, hostPort, icon, relativeTime } from './dom';
+import type { StringKey } from '../shared/strings';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, relativeTime } from './dom';
+import { currentStrings, setStrings, t } from './l10n';
 import { vscodeApi } from './vscodeApi';
 
 interface ViewState {
@@ -12,11 +14,14 @@ interface ViewState {
   collapsed: string[];
   groups: IncidentGroupView[];
   total: number;
+  /** The host's translations, so a re-shown page renders in the same language before `ready`. */
+  strings?: Partial<Record<StringKey, string>>;
 }
 
 const vscode = vscodeApi<ViewState>();
 const root = document.getElementById('root') as HTMLElement;
 let state: ViewState = vscode.getState() ?? { filter: '', collapsed: [], groups: [], total: 0 };
+if (state.strings) setStrings(state.strings);
 let received = false;
 
 const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', id: 'notice' });
@@ -24,8 +29,8 @@ const filterInput = h('input', {
   type: 'search',
   class: 'filter',
   id: 'filter',
-  placeholder: 'Filter by host, port, error or source',
-  'aria-label': 'Filter incidents',
+  placeholder: t('filterPlaceholder'),
+  'aria-label': t('filterLabel'),
   spellcheck: 'false',
   autocomplete: 'off',
 });
@@ -44,9 +49,9 @@ filterInput.addEventListener('keydown', (ev) => {
     ev.stopPropagation();
   }
 });
-const clearAll = button('Clear all incidents', 'clear-all', () => vscode.postMessage({ type: 'clear' }), { iconOnly: true });
+const clearAll = button(t('clearAll'), 'clear-all', () => vscode.postMessage({ type: 'clear' }), { iconOnly: true });
 const summary = h('p', { class: 'summary', id: 'summary' });
-const list = h('ul', { class: 'groups', id: 'groups', 'aria-label': 'Incidents by target' });
+const list = h('ul', { class: 'groups', id: 'groups', 'aria-label': t('groupsLabel') });
 append(
   root,
   h('div', { class: 'bar' }, h('div', { class: 'filter-box' }, icon('filter'), filterInput), clearAll),
@@ -56,7 +61,19 @@ append(
 );
 
 function save(): void {
-  vscode.setState(state);
+  vscode.setState({ ...state, strings: currentStrings() });
+}
+
+/**
+ * The static chrome is built once, before the host's table arrives: it is
+ * relabelled when the table comes.
+ */
+function relabelChrome(): void {
+  filterInput.placeholder = t('filterPlaceholder');
+  filterInput.setAttribute('aria-label', t('filterLabel'));
+  clearAll.title = t('clearAll');
+  clearAll.setAttribute('aria-label', t('clearAll'));
+  list.setAttribute('aria-label', t('groupsLabel'));
 }
 
 function announce(text: string): void {
@@ -69,7 +86,7 @@ function announce(text: string): void {
 /** Case-insensitive substring match over everything a row shows. */
 function matches(g: IncidentGroupView, i: IncidentView, needle: string): boolean {
   if (needle === '') return true;
-  const hay = [g.targetKey, CATEGORY_LABEL[i.category] ?? i.category, i.category, i.code ?? '', i.text, i.ecosystem ?? '', i.origin?.name ?? '', i.origin?.kind ?? '', i.url ?? '']
+  const hay = [g.targetKey, categoryLabel(i.category), i.category, i.code ?? '', i.text, i.ecosystem ?? '', i.origin?.name ?? '', i.origin?.kind ?? '', i.url ?? '']
     .join('\n')
     .toLowerCase();
   return hay.includes(needle);
@@ -77,16 +94,16 @@ function matches(g: IncidentGroupView, i: IncidentView, needle: string): boolean
 
 function originText(i: IncidentView): string {
   const o = i.origin;
-  if (!o) return 'unknown source';
+  if (!o) return t('unknownSource');
   switch (o.kind) {
     case 'terminal':
-      return `terminal “${o.name}”`;
+      return t('originTerminal', o.name);
     case 'debug':
-      return `debug “${o.name}”`;
+      return t('originDebug', o.name);
     case 'file':
       return o.name;
     case 'manual':
-      return 'entered by hand';
+      return t('originManual');
     default: {
       const never: never = o.kind;
       return never;
@@ -115,7 +132,7 @@ function renderList(): void {
   }
   clearAll.disabled = state.total === 0;
   if (!received && state.groups.length === 0) {
-    summary.textContent = 'Loading…';
+    summary.textContent = t('loading');
   } else if (state.total === 0) {
     summary.textContent = '';
     append(
@@ -123,16 +140,18 @@ function renderList(): void {
       h(
         'li',
         { class: 'empty' },
-        h('p', {}, icon('pass'), ' No connection failures seen yet.'),
-        h('p', { class: 'muted' }, 'Connection Doctor watches terminals and debug sessions. When a program fails to connect (refused, reset, timed out, DNS, TLS), the failure shows up here.'),
+        h('p', {}, icon('pass'), ' ', t('emptyTitle')),
+        h('p', { class: 'muted' }, t('emptyBody')),
       ),
     );
   } else if (shownIncidents === 0) {
     summary.textContent = '';
-    append(list, h('li', { class: 'empty' }, h('p', {}, `No incidents match “${state.filter.trim()}”.`)));
+    append(list, h('li', { class: 'empty' }, h('p', {}, t('noMatch', state.filter.trim()))));
   } else {
     const all = needle === '';
-    summary.textContent = `${shownIncidents} incident${shownIncidents === 1 ? '' : 's'} on ${shownGroups} target${shownGroups === 1 ? '' : 's'}${all ? '' : ` (filtered from ${state.total})`}`;
+    const incidents = shownIncidents === 1 ? t('incidentCountOne') : t('incidentCountMany', shownIncidents);
+    const targets = shownGroups === 1 ? t('targetCountOne') : t('targetCountMany', shownGroups);
+    summary.textContent = all ? t('summary', incidents, targets) : t('summaryFiltered', incidents, targets, state.total);
   }
   if (focusKey) list.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
@@ -142,7 +161,7 @@ function renderGroup(g: IncidentGroupView, incidents: IncidentView[], now: numbe
   const listId = `group-${encodeURIComponent(g.targetKey)}`;
   const twistie = h(
     'button',
-    { type: 'button', class: 'icon-button twistie', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': listId, 'aria-label': `${collapsed ? 'Expand' : 'Collapse'} ${g.targetKey}`, 'data-focus-key': `twistie-${g.targetKey}` },
+    { type: 'button', class: 'icon-button twistie', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': listId, 'aria-label': t(collapsed ? 'expandTarget' : 'collapseTarget', g.targetKey), 'data-focus-key': `twistie-${g.targetKey}` },
     icon(collapsed ? 'chevron-right' : 'chevron-down'),
   );
   twistie.addEventListener('click', () => {
@@ -157,19 +176,19 @@ function renderGroup(g: IncidentGroupView, incidents: IncidentView[], now: numbe
   const count = incidents.reduce((n, i) => n + i.count, 0);
   const main = h(
     'button',
-    { type: 'button', class: 'row-main group-main', title: `Diagnose ${g.targetKey}`, 'data-focus-key': `group-${g.targetKey}` },
+    { type: 'button', class: 'row-main group-main', title: t('diagnoseTarget', g.targetKey), 'data-focus-key': `group-${g.targetKey}` },
     icon(CATEGORY_ICON[g.category] ?? 'question', `category category-${g.category}`),
     h('span', { class: 'target' }, hostPort(g.host, g.port)),
-    h('span', { class: 'badge', 'aria-label': `${count} times` }, String(count)),
-    g.muted ? h('span', { class: 'muted-tag', title: 'Muted: raises no notifications' }, icon('bell-slash'), h('span', { class: 'sr-only' }, 'muted')) : null,
+    h('span', { class: 'badge', 'aria-label': t('times', count) }, String(count)),
+    g.muted ? h('span', { class: 'muted-tag', title: t('mutedTitle') }, icon('bell-slash'), h('span', { class: 'sr-only' }, t('muted'))) : null,
     h('span', { class: 'when' }, relativeTime(g.lastSeen, now)),
   );
   main.addEventListener('click', () => vscode.postMessage({ type: 'diagnose', id: newest.id ?? '' }));
   const actions = h('span', { class: 'actions' });
-  if (!g.muted) append(actions, button(`Mute ${g.targetKey}`, 'bell-slash', () => vscode.postMessage({ type: 'mute', targetKey: g.targetKey }), { iconOnly: true }));
+  if (!g.muted) append(actions, button(t('muteTarget', g.targetKey), 'bell-slash', () => vscode.postMessage({ type: 'mute', targetKey: g.targetKey }), { iconOnly: true }));
   append(
     actions,
-    button(`Remove the incidents of ${g.targetKey}`, 'trash', () => {
+    button(t('removeTarget', g.targetKey), 'trash', () => {
       const ids = g.incidents.map((i) => i.id).filter((id): id is string => id !== null);
       if (ids.length > 0) vscode.postMessage({ type: 'remove', ids });
     }, { iconOnly: true }),
@@ -186,12 +205,12 @@ function renderIncident(i: IncidentView, now: number): HTMLLIElement {
     'button',
     { type: 'button', class: 'row-main incident-main', 'data-focus-key': `incident-${id}`, title: i.text.length > 2000 ? `${i.text.slice(0, 2000)}…` : i.text },
     icon(CATEGORY_ICON[i.category] ?? 'question', `category category-${i.category}`),
-    h('span', { class: 'incident-lines' }, h('span', { class: 'incident-text' }, firstLine(i.text)), h('span', { class: 'incident-meta' }, [i.code ?? CATEGORY_LABEL[i.category], originText(i), i.count > 1 ? `${i.count}×` : '', relativeTime(i.lastSeen, now)].filter((x) => x !== '').join(' · '))),
+    h('span', { class: 'incident-lines' }, h('span', { class: 'incident-text' }, firstLine(i.text)), h('span', { class: 'incident-meta' }, [i.code ?? categoryLabel(i.category), originText(i), i.count > 1 ? t('repeatCount', i.count) : '', relativeTime(i.lastSeen, now)].filter((x) => x !== '').join(' · '))),
   );
   main.addEventListener('click', () => {
     if (id) vscode.postMessage({ type: 'diagnose', id });
   });
-  const actions = h('span', { class: 'actions' }, button('Diagnose', 'pulse', () => id && vscode.postMessage({ type: 'diagnose', id }), { iconOnly: true }), button('Remove', 'trash', () => id && vscode.postMessage({ type: 'remove', ids: [id] }), { iconOnly: true }));
+  const actions = h('span', { class: 'actions' }, button(t('diagnose'), 'pulse', () => id && vscode.postMessage({ type: 'diagnose', id }), { iconOnly: true }), button(t('remove'), 'trash', () => id && vscode.postMessage({ type: 'remove', ids: [id] }), { iconOnly: true }));
   return h('li', { class: 'incident', 'data-id': id }, main, actions);
 }
 
@@ -200,12 +219,16 @@ function onMessage(msg: ToIncidents): void {
     case 'incidents': {
       const before = state.total;
       received = true;
+      if (msg.strings !== undefined) {
+        setStrings(msg.strings);
+        relabelChrome();
+      }
       state = { ...state, groups: msg.groups, total: msg.total };
       // Collapsed groups of targets that are gone need not be remembered.
       state.collapsed = state.collapsed.filter((k) => msg.groups.some((g) => g.targetKey === k));
       save();
       renderList();
-      if (msg.total > before) announce(`${msg.total - before} new incident${msg.total - before === 1 ? '' : 's'}`);
+      if (msg.total > before) announce(msg.total - before === 1 ? t('newIncidentOne') : t('newIncidentsMany', msg.total - before));
       return;
     }
     case 'notice':

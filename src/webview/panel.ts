@@ -6,8 +6,10 @@
  */
 import type { Evidence, Fix, ProbeId, RankedCause } from '../core/types';
 import type { PanelModel, ProbeRowView, ToPanel } from '../shared/protocol';
+import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
-import { CATEGORY_ICON, CATEGORY_LABEL, PROBE_LABEL, append, button, clear, duration, h, hostPort, icon, relativeTime } from './dom';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, probeLabel, relativeTime } from './dom';
+import { currentStrings, setStrings, t, tNodes } from './l10n';
 import { vscodeApi } from './vscodeApi';
 
 interface PanelState {
@@ -16,11 +18,14 @@ interface PanelState {
   open: Record<string, boolean>;
   /** Ids of probe rows whose details are shown. */
   expanded: ProbeId[];
+  /** The host's translations, so a re-shown or restored page renders in the same language before `ready`. */
+  strings?: Partial<Record<StringKey, string>>;
 }
 
 const vscode = vscodeApi<PanelState>();
 const root = document.getElementById('root') as HTMLElement;
 let state: PanelState | undefined = vscode.getState();
+if (state?.strings) setStrings(state.strings);
 
 const PROBE_ICON: Readonly<Record<ProbeRowView['state'], string>> = {
   pending: 'circle-large-outline',
@@ -29,14 +34,22 @@ const PROBE_ICON: Readonly<Record<ProbeRowView['state'], string>> = {
   fail: 'error',
   skipped: 'circle-slash',
 };
-const PROBE_STATE_LABEL: Readonly<Record<ProbeRowView['state'], string>> = {
-  pending: 'pending',
-  running: 'running',
-  ok: 'ok',
-  fail: 'failed',
-  skipped: 'skipped',
+const PROBE_STATE_LABEL: Readonly<Record<ProbeRowView['state'], StringKey>> = {
+  pending: 'statePending',
+  running: 'stateRunning',
+  ok: 'stateOk',
+  fail: 'stateFail',
+  skipped: 'stateSkipped',
 };
-const SIDE_LABEL: Readonly<Record<Fix['side'], string>> = { client: 'Client', server: 'Server', network: 'Network' };
+// What a row without a summary says in its details.
+const PROBE_NO_SUMMARY: Readonly<Record<ProbeRowView['state'], StringKey>> = {
+  pending: 'probeNotStarted',
+  running: 'probeInProgress',
+  ok: 'probeNoDetails',
+  fail: 'probeNoDetails',
+  skipped: 'probeNotRun',
+};
+const SIDE_LABEL: Readonly<Record<Fix['side'], StringKey>> = { client: 'sideClient', server: 'sideServer', network: 'sideNetwork' };
 const SIDE_ICON: Readonly<Record<Fix['side'], string>> = { client: 'code', server: 'server', network: 'globe' };
 
 // Regions that outlive a re-render, so screen readers keep their live regions.
@@ -46,7 +59,7 @@ const view = h('div', { class: 'panel' });
 append(root, view, liveProgress, liveNotice);
 
 function save(): void {
-  if (state) vscode.setState(state);
+  if (state) vscode.setState({ ...state, strings: currentStrings() });
 }
 
 function announce(region: HTMLElement, text: string): void {
@@ -72,7 +85,7 @@ function render(): void {
   const hadFocus = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
   clear(view);
   if (!s) {
-    append(view, h('p', { class: 'empty' }, 'Waiting for the diagnosis…'));
+    append(view, h('p', { class: 'empty' }, t('waiting')));
     return;
   }
   const m = s.model;
@@ -90,55 +103,61 @@ function renderHeader(m: PanelModel): HTMLElement {
     'h1',
     { class: 'title' },
     icon(inc ? CATEGORY_ICON[inc.category] : 'pulse'),
-    h('span', {}, inc ? `${CATEGORY_LABEL[inc.category]}: ` : 'Diagnosis of '),
-    h('span', { class: 'target' }, target),
+    ...(inc ? tNodes('titleIncident', categoryLabel(inc.category), h('span', { class: 'target' }, target)) : tNodes('titleDiagnosis', h('span', { class: 'target' }, target))),
   );
   const meta = h('dl', { class: 'meta' });
   const row = (label: string, ...value: Child[]): void => append(meta, h('div', { class: 'meta-row' }, h('dt', {}, label), h('dd', {}, ...value)));
-  row('Target', h('code', {}, m.target.url ?? `${m.target.scheme ? `${m.target.scheme}://` : ''}${target}`));
+  row(t('metaTarget'), h('code', {}, m.target.url ?? `${m.target.scheme ? `${m.target.scheme}://` : ''}${target}`));
   if (inc) {
-    if (inc.code) row('Error', h('code', {}, inc.code));
+    if (inc.code) row(t('metaError'), h('code', {}, inc.code));
     if (inc.origin) {
       const o = inc.origin;
-      const where = o.kind === 'terminal' ? `terminal “${o.name}”` : o.kind === 'debug' ? `debug session “${o.name}”` : o.kind === 'file' ? `file ${o.name}` : o.name || 'entered by hand';
-      row('Seen in', where, o.commandLine ? ' ' : null, o.commandLine ? h('code', { class: 'command-line' }, o.commandLine) : null, o.exitCode !== undefined ? ` (exit code ${o.exitCode})` : '');
+      const where = o.kind === 'terminal' ? t('originTerminal', o.name) : o.kind === 'debug' ? t('originDebugSession', o.name) : o.kind === 'file' ? t('originFile', o.name) : o.name || t('originManual');
+      row(t('metaSeenIn'), where, o.commandLine ? ' ' : null, o.commandLine ? h('code', { class: 'command-line' }, o.commandLine) : null, o.exitCode !== undefined ? ` ${t('exitCode', o.exitCode)}` : '');
     }
-    if (inc.ecosystem) row('Program', inc.ecosystem);
+    if (inc.ecosystem) row(t('metaProgram'), inc.ecosystem);
     const now = Date.now();
     // Incidents typed or pasted by hand carry no time of their own.
-    if (inc.lastSeen > 0) row('When', h('time', { datetime: new Date(inc.lastSeen).toISOString(), title: new Date(inc.lastSeen).toLocaleString() }, relativeTime(inc.lastSeen, now)), inc.count > 1 ? ` (first ${relativeTime(inc.firstSeen, now)})` : '');
-    row('How often', inc.count === 1 ? 'once' : `${inc.count} times`);
+    if (inc.lastSeen > 0) row(t('metaWhen'), h('time', { datetime: new Date(inc.lastSeen).toISOString(), title: new Date(inc.lastSeen).toLocaleString() }, relativeTime(inc.lastSeen, now)), inc.count > 1 ? ` ${t('firstSeen', relativeTime(inc.firstSeen, now))}` : '');
+    row(t('metaHowOften'), inc.count === 1 ? t('once') : t('times', inc.count));
   }
-  row('Ran', ...whereText(m));
+  row(t('metaRan'), ...whereText(m));
   const header = h('header', { class: 'header' }, title, meta);
   if (inc) {
     append(
       header,
-      h('details', { class: 'incident-text', open: true }, h('summary', {}, 'Error output'), h('pre', { class: 'output', tabindex: 0, 'aria-label': 'Error output' }, inc.text)),
+      h('details', { class: 'incident-text', open: true }, h('summary', {}, t('errorOutput')), h('pre', { class: 'output', tabindex: 0, 'aria-label': t('errorOutput') }, inc.text)),
     );
   }
   return header;
 }
 
-const REMOTE_LABEL: Readonly<Record<string, string>> = {
-  wsl: 'WSL',
-  'ssh-remote': 'SSH remote',
-  'dev-container': 'dev container',
-  'attached-container': 'container',
-  codespaces: 'Codespaces',
-  tunnel: 'remote tunnel',
+// Product names (WSL, Codespaces) are not translated.
+const REMOTE_LABEL: Readonly<Record<string, StringKey | { name: string }>> = {
+  wsl: { name: 'WSL' },
+  'ssh-remote': 'remoteSsh',
+  'dev-container': 'remoteDevContainer',
+  'attached-container': 'remoteContainer',
+  codespaces: { name: 'Codespaces' },
+  tunnel: 'remoteTunnel',
 };
+
+function remoteLabel(remoteName: string): string {
+  const label = Object.prototype.hasOwnProperty.call(REMOTE_LABEL, remoteName) ? REMOTE_LABEL[remoteName] : undefined;
+  if (label === undefined) return t('remoteNamed', remoteName);
+  return typeof label === 'string' ? t(label) : label.name;
+}
 
 function whereText(m: PanelModel): Child[] {
   const w = m.where;
-  const machine = w.machine ? ` (${w.machine})` : '';
   const out: Child[] = [];
-  if (w.remoteName) out.push(icon('remote'), ` in the ${REMOTE_LABEL[w.remoteName] ?? `remote “${w.remoteName}”`}${machine}, where the workspace runs`);
-  else out.push(icon('vm'), ` on this machine${machine}`);
-  out.push(h('br'), 'Network view: the program’s environment, ');
-  out.push(w.programProxy ? h('span', {}, 'through proxy ', h('code', {}, w.programProxy)) : 'direct (no proxy variable applies)');
+  if (w.remoteName) {
+    const remote = remoteLabel(w.remoteName);
+    out.push(icon('remote'), ' ', w.machine ? t('ranRemoteOnMachine', remote, w.machine) : t('ranRemote', remote));
+  } else out.push(icon('vm'), ' ', w.machine ? t('ranLocalOnMachine', w.machine) : t('ranLocal'));
+  out.push(h('br'), ...tNodes('networkView', w.programProxy ? h('span', {}, ...tNodes('throughProxy', h('code', {}, w.programProxy))) : t('directNoProxy')));
   if (w.vscodeProxy !== w.programProxy && w.vscodeProxy !== null) {
-    out.push(h('br'), h('span', { class: 'differs' }, icon('warning'), ' VS Code itself uses ', h('code', {}, w.vscodeProxy), ' (http.proxy): its view differs'));
+    out.push(h('br'), h('span', { class: 'differs' }, icon('warning'), ' ', ...tNodes('vscodeProxyDiffers', h('code', {}, w.vscodeProxy))));
   }
   return out;
 }
@@ -146,10 +165,10 @@ function whereText(m: PanelModel): Child[] {
 function renderToolbar(m: PanelModel): HTMLElement {
   const running = m.phase === 'running';
   const done = m.phase === 'done';
-  const cancel = button('Cancel', 'debug-stop', () => vscode.postMessage({ type: 'cancel' }));
-  const rerun = button('Re-run', 'refresh', () => vscode.postMessage({ type: 'rerun' }));
-  const copy = button('Copy report', 'copy', () => vscode.postMessage({ type: 'copyReport' }));
-  const md = button('Open as Markdown', 'markdown', () => vscode.postMessage({ type: 'openMarkdown' }));
+  const cancel = button(t('cancel'), 'debug-stop', () => vscode.postMessage({ type: 'cancel' }));
+  const rerun = button(t('rerun'), 'refresh', () => vscode.postMessage({ type: 'rerun' }));
+  const copy = button(t('copyReport'), 'copy', () => vscode.postMessage({ type: 'copyReport' }));
+  const md = button(t('openMarkdown'), 'markdown', () => vscode.postMessage({ type: 'openMarkdown' }));
   cancel.disabled = !running;
   rerun.disabled = running;
   copy.disabled = !done;
@@ -158,7 +177,7 @@ function renderToolbar(m: PanelModel): HTMLElement {
   rerun.dataset.focusKey = 'rerun';
   copy.dataset.focusKey = 'copy';
   md.dataset.focusKey = 'md';
-  return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Diagnosis actions' }, cancel, rerun, copy, md);
+  return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('diagnosisActions') }, cancel, rerun, copy, md);
 }
 
 function renderProgress(m: PanelModel): HTMLElement {
@@ -168,7 +187,7 @@ function renderProgress(m: PanelModel): HTMLElement {
   return h(
     'section',
     { class: 'progress', 'aria-labelledby': 'probes-h' },
-    h('h2', { id: 'probes-h' }, 'Probes ', h('span', { class: 'count', id: 'probes-count' }, `${finished}/${m.probes.length}`)),
+    h('h2', { id: 'probes-h' }, ...tNodes('probesHeading', h('span', { class: 'count', id: 'probes-count' }, `${finished}/${m.probes.length}`))),
     list,
   );
 }
@@ -180,8 +199,8 @@ function renderProbe(p: ProbeRowView): HTMLLIElement {
     'button',
     { type: 'button', class: 'probe-row', 'aria-expanded': expanded ? 'true' : 'false', 'aria-controls': detailsId, 'data-focus-key': `probe-${p.id}` },
     icon(PROBE_ICON[p.state], p.state === 'running' ? 'codicon-modifier-spin' : ''),
-    h('span', { class: 'probe-name' }, PROBE_LABEL[p.id] ?? p.id),
-    h('span', { class: 'probe-state' }, PROBE_STATE_LABEL[p.state]),
+    h('span', { class: 'probe-name' }, probeLabel(p.id)),
+    h('span', { class: 'probe-state' }, t(PROBE_STATE_LABEL[p.state])),
     h('span', { class: 'probe-ms' }, p.ms === null ? '' : duration(p.ms)),
   );
   toggle.addEventListener('click', () => {
@@ -195,24 +214,24 @@ function renderProbe(p: ProbeRowView): HTMLLIElement {
     if (li) li.replaceWith(renderProbe(p));
     document.querySelector<HTMLElement>(`[data-focus-key="probe-${p.id}"]`)?.focus();
   });
-  const details = h('div', { class: 'probe-summary', id: detailsId, hidden: !expanded }, p.summary || (p.state === 'pending' ? 'Not started yet.' : p.state === 'running' ? 'Running…' : 'No details.'));
+  const details = h('div', { class: 'probe-summary', id: detailsId, hidden: !expanded }, p.summary || t(PROBE_NO_SUMMARY[p.state]));
   return h('li', { class: `probe state-${p.state}`, 'data-probe': p.id }, toggle, details);
 }
 
 function renderVerdict(m: PanelModel): HTMLElement {
-  const section = h('section', { class: 'verdict', 'aria-labelledby': 'verdict-h' }, h('h2', { id: 'verdict-h' }, 'Verdict'));
+  const section = h('section', { class: 'verdict', 'aria-labelledby': 'verdict-h' }, h('h2', { id: 'verdict-h' }, t('verdict')));
   switch (m.phase) {
     case 'running':
-      append(section, h('p', { class: 'muted' }, icon('loading', 'codicon-modifier-spin'), ' Probing… the verdict appears when the probes finish.'));
+      append(section, h('p', { class: 'muted' }, icon('loading', 'codicon-modifier-spin'), ' ', t('probing')));
       return section;
     case 'cancelled':
-      append(section, h('p', { class: 'muted' }, icon('debug-stop'), ' Cancelled. Re-run to probe again.'));
+      append(section, h('p', { class: 'muted' }, icon('debug-stop'), ' ', t('cancelledNote')));
       return section;
     case 'failed':
-      append(section, h('p', { class: 'error' }, icon('error'), ' The diagnosis failed: ', m.error ?? 'unknown error'));
+      append(section, h('p', { class: 'error' }, icon('error'), ' ', t('failedNote', m.error ?? t('unknownError'))));
       return section;
     case 'restored':
-      append(section, h('p', { class: 'muted restored' }, icon('history'), ' Restored from an earlier session: re-run to refresh the result and to run its commands.'));
+      append(section, h('p', { class: 'muted restored' }, icon('history'), ' ', t('restoredNote')));
       break;
     case 'done':
       break;
@@ -223,10 +242,10 @@ function renderVerdict(m: PanelModel): HTMLElement {
   }
   if (m.verdict) append(section, h('p', { class: 'verdict-text', id: 'verdict-text' }, m.verdict));
   if (m.causes.length === 0) {
-    append(section, h('p', { class: 'muted' }, 'No cause of the knowledge base fits these results.'));
+    append(section, h('p', { class: 'muted' }, t('noCause')));
     return section;
   }
-  const list = h('ol', { class: 'causes', 'aria-label': 'Likely causes, most likely first' });
+  const list = h('ol', { class: 'causes', 'aria-label': t('causesLabel') });
   m.causes.forEach((c, i) => list.appendChild(renderCause(m, c, i)));
   append(section, list);
   return section;
@@ -248,9 +267,9 @@ function renderCause(m: PanelModel, c: RankedCause, index: number): HTMLLIElemen
     h('span', { class: 'cause-title' }, c.title),
     h(
       'span',
-      { class: 'confidence', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct, 'aria-valuetext': `${pct}% confidence`, 'aria-label': 'Confidence' },
+      { class: 'confidence', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct, 'aria-valuetext': t('confidenceValue', pct), 'aria-label': t('confidence') },
       h('span', { class: 'bar' }, h('span', { class: `fill ${pct >= 70 ? 'high' : pct >= 35 ? 'mid' : 'low'}` })),
-      h('span', { class: 'pct' }, `${pct}%`),
+      h('span', { class: 'pct' }, t('percent', pct)),
     ),
   );
   append(details, summary, h('p', { class: 'explanation' }, c.explanation));
@@ -267,21 +286,21 @@ function renderEvidence(evidence: Evidence[]): HTMLElement | null {
   if (evidence.length === 0) return null;
   const pro = evidence.filter((e) => e.supports);
   const con = evidence.filter((e) => !e.supports);
-  const list = (items: Evidence[], label: string, iconName: string, cls: string): HTMLElement | null =>
+  const list = (items: Evidence[], label: StringKey, iconName: string, cls: string): HTMLElement | null =>
     items.length === 0
       ? null
       : h(
           'div',
           { class: `evidence ${cls}` },
-          h('h4', {}, icon(iconName), ` ${label}`),
-          h('ul', {}, ...items.map((e) => h('li', {}, h('span', { class: 'source' }, e.probe === 'incident' ? 'error text' : PROBE_LABEL[e.probe] ?? e.probe), ' ', e.text))),
+          h('h4', {}, icon(iconName), ` ${t(label)}`),
+          h('ul', {}, ...items.map((e) => h('li', {}, h('span', { class: 'source' }, e.probe === 'incident' ? t('evidenceErrorText') : probeLabel(e.probe)), ' ', e.text))),
         );
-  return h('div', { class: 'evidence-group' }, h('h3', {}, 'Evidence'), list(pro, 'For', 'check', 'for'), list(con, 'Against', 'close', 'against'));
+  return h('div', { class: 'evidence-group' }, h('h3', {}, t('evidence')), list(pro, 'evidenceFor', 'check', 'for'), list(con, 'evidenceAgainst', 'close', 'against'));
 }
 
 function renderFixes(m: PanelModel, c: RankedCause): HTMLElement | null {
   if (c.fixes.length === 0) return null;
-  const wrap = h('div', { class: 'fixes' }, h('h3', {}, 'Fixes'));
+  const wrap = h('div', { class: 'fixes' }, h('h3', {}, t('fixes')));
   for (const side of ['client', 'server', 'network'] as const) {
     // Code for the incident's ecosystem first; other ecosystems after it.
     const fixes = c.fixes
@@ -298,14 +317,14 @@ function renderFixes(m: PanelModel, c: RankedCause): HTMLElement | null {
           h(
             'div',
             { class: 'code-block' },
-            h('div', { class: 'code-head' }, h('span', { class: 'lang' }, `${f.code.ecosystem} · ${f.code.language}`), button('Copy code', 'copy', () => vscode.postMessage({ type: 'copyText', text: src }), { iconOnly: true })),
+            h('div', { class: 'code-head' }, h('span', { class: 'lang' }, `${f.code.ecosystem} · ${f.code.language}`), button(t('copyCode'), 'copy', () => vscode.postMessage({ type: 'copyText', text: src }), { iconOnly: true })),
             h('pre', { tabindex: 0 }, h('code', {}, src)),
           ),
         );
       }
       append(ul, li);
     }
-    append(wrap, h('div', { class: `side side-${side}` }, h('h4', {}, icon(SIDE_ICON[side]), ` ${SIDE_LABEL[side]}`), ul));
+    append(wrap, h('div', { class: `side side-${side}` }, h('h4', {}, icon(SIDE_ICON[side]), ` ${t(SIDE_LABEL[side])}`), ul));
   }
   return wrap;
 }
@@ -314,20 +333,20 @@ function renderVerify(m: PanelModel, c: RankedCause): HTMLElement | null {
   if (c.verify.length === 0) return null;
   const ul = h('ul', { class: 'verify' });
   c.verify.forEach((command, i) => {
-    const copy = button('Copy', 'copy', () => vscode.postMessage({ type: 'copyText', text: command }), { title: 'Copy the command' });
-    const run = button('Run in terminal', 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, command }), { title: 'Run the command in a new terminal' });
+    const copy = button(t('copy'), 'copy', () => vscode.postMessage({ type: 'copyText', text: command }), { title: t('copyCommand') });
+    const run = button(t('runInTerminal'), 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, command }), { title: t('runInTerminalTitle') });
     run.disabled = m.phase !== 'done';
     copy.dataset.focusKey = `copy-${c.id}-${i}`;
     run.dataset.focusKey = `run-${c.id}-${i}`;
     append(ul, h('li', {}, h('code', { class: 'command' }, command), h('span', { class: 'actions' }, copy, run)));
   });
-  return h('div', { class: 'verify-group' }, h('h3', {}, 'Check it yourself'), ul);
+  return h('div', { class: 'verify-group' }, h('h3', {}, t('checkYourself')), ul);
 }
 
 function renderReferences(refs: string[]): HTMLElement | null {
   const safe = refs.filter((r) => /^https:\/\/[^\s]+$/.test(r));
   if (safe.length === 0) return null;
-  return h('div', { class: 'references' }, h('h3', {}, 'References'), h('ul', {}, ...safe.map((r) => h('li', {}, h('a', { href: r }, r)))));
+  return h('div', { class: 'references' }, h('h3', {}, t('references')), h('ul', {}, ...safe.map((r) => h('li', {}, h('a', { href: r }, r)))));
 }
 
 // ------------------------------------------------------------------ progress updates in place
@@ -347,7 +366,9 @@ function updateProbe(run: number, probe: ProbeRowView): void {
   const count = document.getElementById('probes-count');
   if (count) count.textContent = `${m.probes.filter((p) => p.state !== 'pending' && p.state !== 'running').length}/${m.probes.length}`;
   if (probe.state !== 'running' && probe.state !== 'pending') {
-    announce(liveProgress, `${PROBE_LABEL[probe.id] ?? probe.id}: ${PROBE_STATE_LABEL[probe.state]}${probe.ms === null ? '' : `, ${duration(probe.ms)}`}`);
+    const name = probeLabel(probe.id);
+    const stateWord = t(PROBE_STATE_LABEL[probe.state]);
+    announce(liveProgress, probe.ms === null ? t('announceProbe', name, stateWord) : t('announceProbeMs', name, stateWord, duration(probe.ms)));
   }
 }
 
@@ -360,10 +381,11 @@ function settle(m: PanelModel): void {
 function onMessage(msg: ToPanel): void {
   switch (msg.type) {
     case 'start':
+      if (msg.strings !== undefined) setStrings(msg.strings);
       state = { model: msg.model, open: state?.model.run === msg.model.run ? state.open : {}, expanded: state?.expanded ?? [] };
       save();
       render();
-      if (msg.model.phase === 'running') announce(liveProgress, `Diagnosing ${hostPort(msg.model.target.host, msg.model.target.port)}…`);
+      if (msg.model.phase === 'running') announce(liveProgress, t('announceDiagnosing', hostPort(msg.model.target.host, msg.model.target.port)));
       return;
     case 'probe':
       updateProbe(msg.run, msg.probe);
@@ -376,7 +398,7 @@ function onMessage(msg: ToPanel): void {
       settle(state.model);
       save();
       render();
-      announce(liveProgress, `Verdict: ${msg.verdict}`);
+      announce(liveProgress, t('announceVerdict', msg.verdict));
       return;
     case 'cancelled':
       if (!state || state.model.run !== msg.run) return;
@@ -384,7 +406,7 @@ function onMessage(msg: ToPanel): void {
       settle(state.model);
       save();
       render();
-      announce(liveProgress, 'Diagnosis cancelled.');
+      announce(liveProgress, t('announceCancelled'));
       return;
     case 'failed':
       if (!state || state.model.run !== msg.run) return;
@@ -393,7 +415,7 @@ function onMessage(msg: ToPanel): void {
       settle(state.model);
       save();
       render();
-      announce(liveProgress, 'The diagnosis failed.');
+      announce(liveProgress, t('announceFailed'));
       return;
     case 'notice':
       notice(msg.text);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { PROBE_IDS } from '../../src/core/types';
+import { STRING_KEYS } from '../../src/shared/strings';
 import { webviewTrace } from '../../src/host/webview/trace';
 
 const EXTENSION_ID = 'connection-doctor.connection-doctor';
@@ -57,6 +58,7 @@ describe('Webviews: the protocol inside VS Code', function () {
     const start = types.indexOf('out:start');
     assert.ok(ready >= 0, `the page said ready: ${types.join(' ')}`);
     assert.ok(start > ready, `state is sent only after ready: ${types.join(' ')}`);
+    assert.equal(entries[start].strings, STRING_KEYS.length, 'the first state after ready carries every translated string');
     assert.ok(!types.includes('out:failed'), types.join(' '));
     const result = entries.find((e) => e.type === 'result');
     if (result) {
@@ -82,6 +84,7 @@ describe('Webviews: the protocol inside VS Code', function () {
     assert.ok(run !== undefined && run >= 2);
     const ofRun = entries.filter((e) => e.run === run);
     assert.equal(ofRun[0].type, 'start');
+    assert.equal(ofRun[0].strings, undefined, 'a page that has the strings is not sent them again');
     assert.equal(ofRun[ofRun.length - 1].type, 'result', 'nothing of the run is sent after its result');
     assert.equal(ofRun[ofRun.length - 1].topCause, 'no-listener');
     // Each probe moves forward only (pending -> running -> ok/fail/skipped) and every one reports its end.
@@ -107,6 +110,7 @@ describe('Webviews: the protocol inside VS Code', function () {
     });
     const types = entries.map((e) => `${e.dir}:${e.type}`);
     assert.ok(types.indexOf('in:ready') >= 0 && types.indexOf('in:ready') < types.indexOf('out:incidents'), types.join(' '));
+    assert.equal(entries[types.indexOf('out:incidents')].strings, STRING_KEYS.length, 'the first list after ready carries every translated string');
   });
 
   after(async () => {

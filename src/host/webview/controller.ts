@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { FromIncidents, FromPanel, FromWebview, ToIncidents, ToPanel, ToWebview } from '../../shared/protocol';
 import { isFromIncidents, isFromPanel, validateFromWebview } from '../../shared/protocol';
+import { translateStrings } from '../../shared/strings';
+import type { WebviewStrings } from '../../shared/strings';
 import { buildWebviewHtml, createNonce } from './html';
 import { recordTrace } from './trace';
 
@@ -16,10 +18,17 @@ export interface WebviewKinds {
 }
 export type WebviewKind = keyof WebviewKinds;
 
-const PAGES: Readonly<Record<WebviewKind, { script: string; style: string; title: string }>> = {
-  panel: { script: 'panel.js', style: 'panel.css', title: 'Connection Doctor: Diagnosis' },
-  incidents: { script: 'incidents.js', style: 'incidents.css', title: 'Connection Doctor: Incidents' },
+const PAGES: Readonly<Record<WebviewKind, { script: string; style: string; title: () => string }>> = {
+  panel: { script: 'panel.js', style: 'panel.css', title: () => vscode.l10n.t('Connection Doctor: Diagnosis') },
+  incidents: { script: 'incidents.js', style: 'incidents.css', title: () => vscode.l10n.t('Connection Doctor: Incidents') },
 };
+
+let strings: WebviewStrings | undefined;
+
+/** The pages' strings in VS Code's display language, translated once per extension host. */
+export function webviewStrings(): WebviewStrings {
+  return (strings ??= translateStrings((english) => vscode.l10n.t(english)));
+}
 
 /** The folders a page may load from: its bundle, the codicons and the styles. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -41,6 +50,8 @@ export type MessageHandler<K extends WebviewKind> = (msg: WebviewKinds[K]['from'
 export class WebviewController<K extends WebviewKind> implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** Whether the page has had the strings table since its last `ready`. */
+  private hasStrings = false;
 
   constructor(
     private readonly kind: K,
@@ -56,7 +67,7 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
     webview.html = buildWebviewHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
-      title: page.title,
+      title: page.title(),
       lang: vscode.env.language,
       scriptUri: asUri('dist', 'webview', page.script),
       styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', page.style)],
@@ -74,11 +85,20 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
    */
   markHidden(): void {
     this.ready = false;
+    this.hasStrings = false;
   }
 
-  /** Sends a message if the page is ready; otherwise drops it (the host's model is sent on `ready`). */
-  post(msg: WebviewKinds[K]['to']): void {
+  /**
+   * Sends a message if the page is ready; otherwise drops it (the host's model is sent on `ready`).
+   * The first state message after `ready` carries the translated strings.
+   */
+  post(message: WebviewKinds[K]['to']): void {
     if (!this.ready) return;
+    let msg = message;
+    if (!this.hasStrings && (msg.type === 'start' || msg.type === 'incidents')) {
+      msg = { ...msg, strings: webviewStrings() };
+      this.hasStrings = true;
+    }
     recordTrace(this.kind, 'out', msg as ToWebview);
     this.webview.postMessage(msg).then(
       (delivered) => {
@@ -95,7 +115,11 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
       return;
     }
     recordTrace(this.kind, 'in', msg);
-    if (msg.type === 'ready') this.ready = true;
+    if (msg.type === 'ready') {
+      // A (re)loaded page: it needs the state, and the strings with it, again.
+      this.ready = true;
+      this.hasStrings = false;
+    }
     Promise.resolve(this.handler(msg)).catch((e: unknown) => this.log.error(`webview ${this.kind}: ${msg.type} failed: ${String(e)}`));
   }
 

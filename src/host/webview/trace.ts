@@ -18,6 +18,8 @@ export interface TraceEntry {
   /** For a panel `probe`: which probe and its new state; for `start`: the run's phase. */
   probe?: string;
   state?: string;
+  /** For a state message that carried the translated strings: how many. */
+  strings?: number;
 }
 
 /** The global key the integration tests read (`globalThis[Symbol.for(...)]`). */
@@ -38,6 +40,7 @@ export function recordTrace(webview: TraceEntry['webview'], dir: TraceEntry['dir
     entry.run = msg.model.run;
     entry.state = msg.model.phase;
   }
+  if ((msg.type === 'start' || msg.type === 'incidents') && msg.strings) entry.strings = Object.keys(msg.strings).length;
   if (msg.type === 'result' && msg.causes.length > 0) entry.topCause = msg.causes[0].id;
   if (msg.type === 'probe') {
     entry.probe = msg.probe.id;

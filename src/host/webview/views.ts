@@ -94,9 +94,9 @@ export function applyProbeRow(model: PanelModel, row: ProbeRowView): void {
   else model.probes.push(row);
 }
 
-/** Finished runs leave no row "running": a cancelled probe shows as skipped. */
+/** Finished runs leave no row "running": a cancelled probe shows as skipped (the page says "Not run." in its language). */
 export function settleRows(model: PanelModel): void {
-  model.probes = model.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped', summary: p.summary || 'not run' } : p));
+  model.probes = model.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
 }
 
 /**
