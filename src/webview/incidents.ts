@@ -7,7 +7,7 @@ import type { IncidentGroupView, IncidentView, ToIncidents } from '../shared/pro
 import type { StringKey } from '../shared/strings';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, relativeTime } from './dom';
 import { currentStrings, setStrings, t } from './l10n';
-import { vscodeApi } from './vscodeApi';
+import { onHostMessage, vscodeApi } from './vscodeApi';
 
 interface ViewState {
   filter: string;
@@ -241,11 +241,7 @@ function onMessage(msg: ToIncidents): void {
   }
 }
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const data = ev.data;
-  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
-  onMessage(data as ToIncidents);
-});
+onHostMessage<ToIncidents>(onMessage);
 
 // Relative times ("3 min ago") age while the view is open.
 window.setInterval(() => {

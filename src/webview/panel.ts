@@ -10,7 +10,7 @@ import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, probeLabel, relativeTime } from './dom';
 import { currentStrings, setStrings, t, tNodes } from './l10n';
-import { vscodeApi } from './vscodeApi';
+import { onHostMessage, vscodeApi } from './vscodeApi';
 
 interface PanelState {
   model: PanelModel;
@@ -427,11 +427,7 @@ function onMessage(msg: ToPanel): void {
   }
 }
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const data = ev.data;
-  if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
-  onMessage(data as ToPanel);
-});
+onHostMessage<ToPanel>(onMessage);
 
 // A restored or re-shown page renders what it kept, then asks the host for the current state.
 render();

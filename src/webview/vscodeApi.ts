@@ -14,3 +14,12 @@ declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 export function vscodeApi<S>(): VsCodeApi<S> {
   return acquireVsCodeApi<S>();
 }
+
+/** Calls `handle` with every message from the host that has a string `type` (others are ignored). */
+export function onHostMessage<T extends { type: string }>(handle: (msg: T) => void): void {
+  window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+    const data = ev.data;
+    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+    handle(data as T);
+  });
+}

@@ -24,14 +24,6 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
   }
 }
 
-/** A loopback port where nothing listens (bound, then released). */
-export async function refusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A loopback server that resets every connection once the client has sent something. */
 export async function resettingServer(): Promise<{ port: number; close(): Promise<void> }> {
@@ -72,3 +64,5 @@ export function sq(text: string): string {
 export function incidentFor(api: InternalTestApi, host: string, port: number): StoredIncident | undefined {
   return api.incidents.list().find((i) => i.host === host && i.port === port);
 }
+
+export { refusedPort } from '../support/refusedPort';

@@ -1,21 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { PROBE_IDS } from '../../src/core/types';
 import { STRING_KEYS } from '../../src/shared/strings';
 import { webviewTrace } from '../../src/host/webview/trace';
+import { refusedPort } from '../support/refusedPort';
 
 const EXTENSION_ID = 'connection-doctor.connection-doctor';
 
-/** A loopback port that refuses connections: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 45_000): Promise<T> {
   const until = Date.now() + timeoutMs;

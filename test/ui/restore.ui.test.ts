@@ -4,19 +4,10 @@
  * running a probe again.
  */
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { Frame } from 'playwright-core';
 import { Workbench } from './workbench';
+import { refusedPort } from '../support/refusedPort';
 
-/** A loopback port that refuses connections: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 /** What the panel shows of a finished run: enough to tell the same result from a new one. */
 async function shown(panel: Frame): Promise<{ title: string; verdict: string; rows: string[]; topCause: string | null }> {

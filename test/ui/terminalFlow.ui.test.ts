@@ -6,11 +6,11 @@
  * high-contrast panel screenshots into media/screenshots/.
  */
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { ROOT } from '../runner/vscodeServer.mjs';
 import { Workbench } from './workbench';
+import { refusedPort } from '../support/refusedPort';
 
 const SHOTS = join(ROOT, 'media', 'screenshots');
 
@@ -21,15 +21,6 @@ const HOSTILE_SCRIPT = '<script>window.__cdPwned=2</script>';
 /** The meaning of "refused" the hover must show (src/core/knowledge/categories.ts). */
 const REFUSED_MEANING = 'The machine answered but nothing was listening on that address and port, so the connection was rejected at once.';
 
-/** A loopback port that refuses connections: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 /** Polls `probe` until it returns a value other than undefined/false (for state Playwright cannot wait on directly). */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {

@@ -5,23 +5,14 @@
  * screenshots (dark and light) into media/screenshots/.
  */
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { ROOT } from '../runner/vscodeServer.mjs';
 import { Workbench } from './workbench';
+import { refusedPort } from '../support/refusedPort';
 
 const SHOTS = join(ROOT, 'media', 'screenshots');
 
-/** A loopback port that refuses connections: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 /** Diagnoses pasted error text through the command palette's input box (the history is empty, so it asks). */
 async function diagnoseText(wb: Workbench, text: string): Promise<void> {

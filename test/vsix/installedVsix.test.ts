@@ -1,17 +1,8 @@
 import * as assert from 'node:assert';
 import { statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Workbench } from '../ui/workbench';
+import { refusedPort } from '../support/refusedPort';
 
-/** A loopback port that refuses connections: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 /**
  * The packaged artefact, not the source tree: installed with --install-extension

@@ -70,7 +70,7 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
       title: page.title(),
       lang: vscode.env.language,
       scriptUri: asUri('dist', 'webview', page.script),
-      styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', page.style)],
+      styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', 'common.css'), asUri('media', page.style)],
     });
   }
 
