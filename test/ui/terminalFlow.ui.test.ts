@@ -3,16 +3,15 @@
  * integrated terminal, sees the notification, clicks Diagnose and reads the
  * verdict (hostile output markup stays text); finds the incident in the side
  * view; hovers a failure line of a log file. Saves the notification, hover and
- * high-contrast panel screenshots into media/screenshots/.
+ * high-contrast panel screenshots (into media/screenshots/ with CD_UPDATE_SCREENSHOTS=1).
  */
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { ROOT } from '../runner/vscodeServer.mjs';
-import { Workbench } from './workbench';
+import { SCREENSHOTS_DIR, Workbench } from './workbench';
 import { refusedPort } from '../support/refusedPort';
 
-const SHOTS = join(ROOT, 'media', 'screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 /** Markup a hostile program could print: it must stay text wherever it is shown. */
 const HOSTILE_IMG = '<img src=x onerror=window.__cdPwned=1>';

@@ -2,16 +2,15 @@
  * The diagnosis panel and the incidents side view in a real workbench: the
  * panel fills in live, output markup shows as text and runs nothing, the side
  * view lists, filters and diagnoses incidents by keyboard. Saves the README's
- * screenshots (dark and light) into media/screenshots/.
+ * screenshots (dark and light; into media/screenshots/ with CD_UPDATE_SCREENSHOTS=1).
  */
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ROOT } from '../runner/vscodeServer.mjs';
-import { Workbench } from './workbench';
+import { SCREENSHOTS_DIR, Workbench } from './workbench';
 import { refusedPort } from '../support/refusedPort';
 
-const SHOTS = join(ROOT, 'media', 'screenshots');
+const SHOTS = SCREENSHOTS_DIR;
 
 
 /** Diagnoses pasted error text through the command palette's input box (the history is empty, so it asks). */

@@ -164,3 +164,12 @@ export class Workbench {
     removeProfile(this.profile);
   }
 }
+
+/**
+ * Where the UI tests save their screenshots: media/screenshots/ (the README's
+ * pictures) with CD_UPDATE_SCREENSHOTS=1, else test-results/screenshots/, so an
+ * ordinary test run leaves the tree unchanged.
+ */
+export const SCREENSHOTS_DIR = process.env.CD_UPDATE_SCREENSHOTS === '1'
+  ? join(ROOT, 'media', 'screenshots')
+  : join(ROOT, 'test-results', 'screenshots');
