@@ -9,7 +9,14 @@
  * the whole keyword in place. Ordinary text that merely shares a gram with a keyword ("rver",
  * "ed o") costs a few byte compares, never a decode. Folding is `byte | 0x20` on both sides: it maps
  * A-Z to a-z (and some punctuation together), so it admits a superset of a lower-cased comparison.
+ *
+ * Escape sequences can split a keyword in the raw bytes (`ECONN\x1b[0mREFUSED`). In the stripped
+ * text such a keyword then has two adjacent bytes that sit on either side of an escape run in the raw
+ * bytes, so `escapeSplit` walks a line's escapes and checks the visible bytes around each run
+ * against a table of the keywords' pieces (up to MIN_KEYWORD bytes); only the lines it flags are
+ * stripped and scanned again.
  */
+import { skipEscapeBytes } from './visibleText';
 
 const FOLD = 0x20202020;
 const GRAM = 4;
@@ -17,6 +24,9 @@ const GRAM = 4;
 const MIN_KEYWORD = 2 * GRAM - 1;
 const TABLE_BITS = 20;
 const HASH_MUL = 0x9e3779b1;
+const LF = 0x0a;
+const CR = 0x0d;
+const ESC = 0x1b;
 
 // Ordinary build, test, install and server output: windows avoid grams frequent here. Generic
 // wording only (no connection failures), so that any keyword's rarest part stays rare in real logs.
@@ -70,6 +80,10 @@ export class ByteFilter {
   /** Table slot -> flat pairs (keyword index, offset of the registered gram in the keyword). */
   private readonly slots = new Map<number, number[]>();
   private readonly keywords: Uint8Array[];
+  /** Folded byte pairs (first << 8 | second) adjacent in some keyword. */
+  private readonly pairs = new Uint8Array(1 << 16);
+  /** Bloom filter (two bits per entry) of every keyword piece of 2 to MIN_KEYWORD bytes (folded, FNV-1a). */
+  private readonly pieces = new Uint8Array(1 << (TABLE_BITS - 3));
 
   constructor(keywords: readonly string[]) {
     const encoder = new TextEncoder();
@@ -79,6 +93,16 @@ export class ByteFilter {
     this.keywords = minimal.map((k) => encoder.encode(k).map((b) => b | 0x20));
     const short = minimal.find((k) => encoder.encode(k).length < MIN_KEYWORD);
     if (short !== undefined) throw new Error(`prefilter keyword "${short}" is shorter than ${MIN_KEYWORD} bytes`);
+    for (const bytes of this.keywords) {
+      for (let i = 0; i + 1 < bytes.length; i++) {
+        this.pairs[(bytes[i] << 8) | bytes[i + 1]] = 1;
+        for (let len = 2; len <= MIN_KEYWORD && i + len <= bytes.length; len++) {
+          let h = 0x811c9dc5 ^ len;
+          for (let k = i; k < i + len; k++) h = Math.imul(h ^ bytes[k], 0x01000193);
+          for (const b of pieceBits(h)) this.pieces[b >>> 3] |= 1 << (b & 7);
+        }
+      }
+    }
     const ordinary = ordinaryGrams();
     this.keywords.forEach((bytes, k) => {
       const start = rarestWindow(bytes, ordinary);
@@ -113,6 +137,104 @@ export class ByteFilter {
     return -1;
   }
 
+  /**
+   * Walks the escape sequences of the line data[.., lineEnd) from data[esc], its first ESC (all
+   * before it on the line is visible), jumping from ESC to ESC. Returns -1 when some escape run
+   * could lie inside a keyword of the stripped line (`joins`): only then can stripping reveal a
+   * keyword the raw scan missed. Otherwise returns the first ESC after the line (or data.length),
+   * which is where the next walk starts. Cost: the escape bytes, plus a few bytes around each run.
+   */
+  escapeSplit(data: Uint8Array, esc: number, lineEnd: number): number {
+    // Visible bytes since `seg` (the line start or the end of an escape run: `open` when the
+    // latter, as more visible bytes may lie beyond it); joins cuts them at a carriage return.
+    let seg = esc;
+    while (seg > 0 && esc - seg < MIN_KEYWORD && data[seg - 1] !== LF && data[seg - 1] !== CR) seg--;
+    let open = false;
+    let i = esc;
+    for (;;) {
+      const run = i;
+      i = skipEscapeBytes(data, i, lineEnd);
+      while (i < lineEnd && data[i] === ESC) i = skipEscapeBytes(data, i, lineEnd);
+      if (i >= lineEnd) break;
+      // A run with nothing visible before it (at the line start) leaves the next bytes at the line start.
+      if (run > seg) {
+        if (this.joins(data, seg, run, open, i, lineEnd)) return -1;
+        open = true;
+      }
+      seg = i;
+      const next = data.indexOf(ESC, i);
+      if (next === -1) return data.length;
+      if (next >= lineEnd) return next;
+      i = next;
+    }
+    const next = data.indexOf(ESC, lineEnd);
+    return next === -1 ? data.length : next;
+  }
+
+  /**
+   * Whether a keyword can run across an escape run, given the visible bytes data[seg, run) before it
+   * and those from data[i] after it. A keyword of MIN_KEYWORD bytes or more with bytes on both sides
+   * holds one of the MIN_KEYWORD-byte windows that straddle the run; where a side is cut short by
+   * another escape run its missing bytes are unknown, and the known part of the window is checked.
+   */
+  private joins(data: Uint8Array, seg: number, run: number, open: boolean, i: number, lineEnd: number): boolean {
+    const c = data[i];
+    if (c === CR || this.pairs[((data[run - 1] | 0x20) << 8) | (c | 0x20)] === 0) return false;
+    // Usual case: four plain visible bytes on both sides, so the two first-stage windows need no bounds.
+    if (run - seg >= 4 && i + 4 <= lineEnd && plain(data[run - 1]) && plain(data[run - 2]) && plain(data[run - 3]) && plain(data[run - 4]) && plain(c) && plain(data[i + 1]) && plain(data[i + 2]) && plain(data[i + 3])) {
+      const left = fnv(fnv(fnv(fnv(0x811c9dc5 ^ 5, data[run - 4]), data[run - 3]), data[run - 2]), data[run - 1]);
+      if (!this.hasPiece(fnv(left, c)) && !this.hasPiece(fnv(fnv(fnv(fnv(fnv(0x811c9dc5 ^ 5, data[run - 1]), c), data[i + 1]), data[i + 2]), data[i + 3]))) return false;
+    }
+    // Only the text after a carriage return is shown: it cuts the left side short, with nothing beyond.
+    let ln = Math.min(run - seg, MIN_KEYWORD - 1);
+    let lOpen = open;
+    for (let k = run - 1; k >= run - ln; k--) {
+      if (data[k] === CR) {
+        ln = run - 1 - k;
+        lOpen = false;
+        break;
+      }
+    }
+    if (ln === 0) return false;
+    let rn = 1;
+    while (rn < MIN_KEYWORD - 1 && i + rn < lineEnd) {
+      const d = data[i + rn];
+      if (d === CR || d === ESC) break;
+      rn++;
+    }
+    const rOpen = rn < MIN_KEYWORD - 1 && i + rn < lineEnd && data[i + rn] === ESC;
+    // Cheap necessary condition first: with up to 3 bytes before the run a keyword has 4 or more
+    // after it (MIN_KEYWORD is 7), so it holds the 5-byte window 1+4; with 4 or more before, 4+1.
+    if (!this.straddles(data, run, ln, lOpen, i, rn, rOpen, 1, 5) && !this.straddles(data, run, ln, lOpen, i, rn, rOpen, 4, 5)) return false;
+    for (let a = 1; a < MIN_KEYWORD; a++) {
+      if (a > ln && !lOpen) break;
+      if (this.straddles(data, run, ln, lOpen, i, rn, rOpen, a, MIN_KEYWORD)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the `size`-byte window with `a` bytes before the run (data[run - a, run)) and the rest
+   * from data[i] is a keyword piece; a side cut short by another escape (`open`) checks what is known.
+   */
+  private straddles(data: Uint8Array, run: number, ln: number, lOpen: boolean, i: number, rn: number, rOpen: boolean, a: number, size: number): boolean {
+    const b = size - a;
+    if ((a > ln && !lOpen) || (b > rn && !rOpen)) return false;
+    const la = Math.min(a, ln);
+    const rb = Math.min(b, rn);
+    let h = 0x811c9dc5 ^ (la + rb);
+    for (let k = run - la; k < run; k++) h = Math.imul(h ^ (data[k] | 0x20), 0x01000193);
+    for (let k = i; k < i + rb; k++) h = Math.imul(h ^ (data[k] | 0x20), 0x01000193);
+    return this.hasPiece(h);
+  }
+
+  /** Whether the piece with FNV-1a hash `h` may be in the set (both of its bits are set). */
+  private hasPiece(h: number): boolean {
+    const b1 = h >>> (32 - TABLE_BITS);
+    const b2 = Math.imul(h ^ (h >>> 15), HASH_MUL) >>> (32 - TABLE_BITS);
+    return (this.pieces[b1 >>> 3] & (1 << (b1 & 7))) !== 0 && (this.pieces[b2 >>> 3] & (1 << (b2 & 7))) !== 0;
+  }
+
   /** Whether a keyword registered in slot `h` occurs with its registered gram at `at`. */
   private verify(data: Uint8Array, h: number, at: number, from: number, to: number): boolean {
     const list = this.slots.get(h);
@@ -128,6 +250,21 @@ export class ByteFilter {
     }
     return false;
   }
+}
+
+/** One folded byte into an FNV-1a hash. */
+function fnv(h: number, byte: number): number {
+  return Math.imul(h ^ (byte | 0x20), 0x01000193);
+}
+
+/** A byte that is neither an escape, a carriage return nor a line feed. */
+function plain(byte: number): boolean {
+  return byte !== ESC && byte !== CR && byte !== LF;
+}
+
+/** The two bits of the pieces Bloom filter for FNV-1a hash `h` (as ByteFilter.hasPiece reads them). */
+function pieceBits(h: number): [number, number] {
+  return [h >>> (32 - TABLE_BITS), Math.imul(h ^ (h >>> 15), HASH_MUL) >>> (32 - TABLE_BITS)];
 }
 
 /** Start of the 4 consecutive grams of a keyword least frequent in ordinary output. */

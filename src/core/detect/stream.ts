@@ -6,10 +6,13 @@
  * contain a rule keyword (and the few lines around a failure) are decoded, stripped of
  * escapes and matched. Line feeds are counted lazily. Splitting on the LF byte is safe for
  * UTF-8 (0x0A never occurs inside a multi-byte sequence), so a character split across
- * chunks stays in the carried line. A keyword interrupted by an escape sequence in the raw
- * bytes (`Connection \x1b[1mrefused`) is not seen: colour codes wrap messages or whole
- * tokens far more often than they split a keyword, and checking every escape would cost
- * more than the rest of the scan.
+ * chunks stays in the carried line. A keyword interrupted by escape sequences in the raw
+ * bytes (`Connection \x1b[1mrefused`, `ECONN\x1b[0mREFUSED`, an OSC 633 marker mid-word) is
+ * found too: the lines the raw scan passes over that hold an ESC are walked from ESC to ESC
+ * (ByteFilter.escapeSplit: native ESC search, the escape bytes, a few bytes around each run),
+ * and only when the bytes around a run form a piece of a keyword is the line stripped
+ * (visibleBytes) and scanned again. Lines without an ESC keep the raw fast path untouched. C1
+ * control bytes (0x9b CSI) are not escapes here, as visibleText does not treat them as such.
  */
 import type { Incident } from '../types';
 import type { BlockLine } from './incidentBuilder';
@@ -17,7 +20,7 @@ import { buildIncident, isStackFrame, startsNewFailure } from './incidentBuilder
 import { extractPeer } from './extract';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
-import { visibleText } from './visibleText';
+import { visibleBytes, visibleText } from './visibleText';
 
 /** Options of a StreamDetector. */
 export interface StreamDetectorOptions {
@@ -36,6 +39,7 @@ export interface StreamDetectorOptions {
 }
 
 const LF = 10;
+const ESC = 0x1b;
 const MAX_BLOCK_LINES = 40;
 const EMPTY = new Uint8Array(0);
 
@@ -79,6 +83,8 @@ export class StreamDetector {
   private tail: { bytes: Uint8Array; line: number }[] = [];
   private readonly incidents = new Map<string, Incident>();
   private changed = new Map<string, Incident>();
+  /** Room for one stripped line (escapeHit). */
+  private scratch = new Uint8Array(256);
 
   constructor(options: StreamDetectorOptions = {}) {
     this.matcher = options.matcher ?? bundledMatcher();
@@ -158,12 +164,25 @@ export class StreamDetector {
   private processRegion(data: Uint8Array, end: number): void {
     const filter = this.matcher.byteFilter;
     this.countPos = 0;
+    // The next ESC at or after `pos` (data.length when none): found once per stretch, not per line.
+    let esc = -1;
     let pos = this.followLines(data, 0, end);
     while (pos < end) {
       const hit = filter.find(data, pos, end);
-      if (hit === -1) break;
-      const start = hit === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, hit - 1) + 1);
-      const lineEnd = data.indexOf(LF, hit);
+      let start = hit === -1 ? end : hit === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, hit - 1) + 1);
+      // The lines the raw scan passed over may hold a keyword split by escape sequences.
+      if (esc < pos) esc = nextEsc(data, pos);
+      while (esc < start) {
+        const escEnd = data.indexOf(LF, esc);
+        const next = filter.escapeSplit(data, esc, escEnd);
+        if (next === -1 && this.escapeHit(data, pos, esc, escEnd)) {
+          start = esc === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, esc - 1) + 1);
+          break;
+        }
+        esc = next === -1 ? nextEsc(data, escEnd + 1) : next;
+      }
+      if (start >= end) break;
+      const lineEnd = data.indexOf(LF, start);
       this.countTo(data, start);
       const text = this.decodeLine(data, start, lineEnd);
       const match = this.matcher.matchLine(text);
@@ -178,6 +197,16 @@ export class StreamDetector {
     }
     this.countTo(data, end);
     this.saveTail(data, end);
+  }
+
+  /** Whether the line holding data[esc] (its first ESC), stripped of escapes, contains a keyword. */
+  private escapeHit(data: Uint8Array, pos: number, esc: number, lineEnd: number): boolean {
+    const lineStart = esc === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, esc - 1) + 1);
+    // The same bytes decodeLine reads: an overlong line keeps its end.
+    const from = Math.max(lineStart, lineEnd - this.maxLineLength * 4);
+    if (this.scratch.length < lineEnd - from) this.scratch = new Uint8Array(Math.max(lineEnd - from, 2 * this.scratch.length));
+    const n = visibleBytes(data, from, lineEnd, this.scratch);
+    return this.matcher.byteFilter.find(this.scratch, 0, n) !== -1;
   }
 
   /** While a block wants more lines, reads them one by one from `pos`; returns where scanning resumes. */
@@ -313,6 +342,12 @@ export class StreamDetector {
       if (oldest !== undefined) this.incidents.delete(oldest);
     }
   }
+}
+
+/** Index of the first ESC in data at or after `from`, or data.length. */
+function nextEsc(data: Uint8Array, from: number): number {
+  const i = from < data.length ? data.indexOf(ESC, from) : -1;
+  return i === -1 ? data.length : i;
 }
 
 /** A line with its numbers blanked: retry loops differ only in timestamps, ports and counters. */

@@ -62,6 +62,82 @@ function skipEscape(text: string, start: number): number {
     }
     return n;
   }
-  if (kind >= 0x20 && kind <= 0x2f) return Math.min(n, i + 2); // ESC ( B and friends
-  return i + 1;
+  if (kind >= 0x20 && kind <= 0x2f) return i + 1 < n ? skipChar(text, i + 1) : n; // ESC ( B and friends
+  return skipChar(text, i);
+}
+
+/** Index past the character at text[i]: a whole surrogate pair, never half of one. */
+function skipChar(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? i + 2 : i + 1;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Byte-level skipEscape over UTF-8 (the grammar's bytes are ASCII, which never occur inside a
+ * multi-byte character): index just past the escape that starts at data[start] (an ESC). It stops
+ * at a line feed, and at a carriage return, where visibleText starts afresh.
+ */
+export function skipEscapeBytes(data: Uint8Array, start: number, to: number): number {
+  let i = start + 1;
+  if (i >= to) return to;
+  const kind = data[i];
+  if (kind === LF || kind === CR) return i;
+  if (kind === 0x5b) {
+    i++;
+    while (i < to) {
+      const c = data[i];
+      if (c === LF || c === CR) return i;
+      i++;
+      if (c >= 0x40 && c <= 0x7e) break;
+    }
+    return i;
+  }
+  if (kind === 0x5d || kind === 0x50 || kind === 0x5f || kind === 0x5e) {
+    i++;
+    while (i < to) {
+      const c = data[i];
+      if (c === LF || c === CR) return i;
+      if (c === BEL) return i + 1;
+      if (c === ESC) return i + 1 < to && data[i + 1] === 0x5c ? i + 2 : i + 1;
+      i++;
+    }
+    return to;
+  }
+  if (kind >= 0x20 && kind <= 0x2f) {
+    i++;
+    return i < to && data[i] !== LF && data[i] !== CR ? skipCharBytes(data, i, to) : i;
+  }
+  return skipCharBytes(data, i, to);
+}
+
+/** Index past the UTF-8 character at data[i]: the string parser skips characters, not bytes. */
+function skipCharBytes(data: Uint8Array, i: number, to: number): number {
+  let j = i + 1;
+  if (data[i] >= 0xc0) while (j < to && (data[j] & 0xc0) === 0x80) j++;
+  return j;
+}
+
+/**
+ * The visible bytes of one raw line data[from, to) (no line feed), written to `out` (at least
+ * to - from long): visibleText's carriage-return and escape rules on bytes, without decoding.
+ * Returns how many bytes were written.
+ */
+export function visibleBytes(data: Uint8Array, from: number, to: number, out: Uint8Array): number {
+  const end = to > from && data[to - 1] === CR ? to - 1 : to;
+  let n = 0;
+  let i = from;
+  while (i < end) {
+    const c = data[i];
+    if (c === ESC) {
+      i = skipEscapeBytes(data, i, end);
+      continue;
+    }
+    if (c === CR) n = 0;
+    else out[n++] = c;
+    i++;
+  }
+  return n;
 }

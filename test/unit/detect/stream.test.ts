@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { bundledMatcher } from '../../../src/core/detect/matcher';
 import { StreamDetector } from '../../../src/core/detect/stream';
-import { visibleText } from '../../../src/core/detect/visibleText';
+import { visibleBytes, visibleText } from '../../../src/core/detect/visibleText';
 import type { Incident } from '../../../src/core/types';
 import { loadCorpus } from './corpusLoader';
 
@@ -118,6 +118,120 @@ describe('detect: streaming', () => {
     const [incident] = d.end();
     assert.equal(incident.line, 4);
     assert.equal(incident.host, 'db.internal');
+  });
+});
+
+/** Detects in one text, then again fed one byte at a time. */
+function detectBoth(text: string): { whole: Incident[]; bytewise: Incident[] } {
+  const bytes = encoder.encode(text);
+  return { whole: detectInChunks(bytes, []), bytewise: detectInChunks(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)) };
+}
+
+describe('detect: keywords split by escape sequences', () => {
+  // Each line's only keyword is interrupted in the raw bytes; the terminal shows it whole.
+  const cases: { name: string; line: string; text: string; category: string }[] = [
+    { name: 'SGR inside ECONNREFUSED', line: 'Error: connect \x1b[31mECONN\x1b[0mREFUSED 127.0.0.1:5432', text: 'Error: connect ECONNREFUSED 127.0.0.1:5432', category: 'refused' },
+    { name: 'bold on a phrase', line: 'psql: error: could not connect to server: Connection \x1b[1mrefused\x1b[0m', text: 'psql: error: could not connect to server: Connection refused', category: 'refused' },
+    { name: 'OSC 633 (BEL) mid-word', line: 'Error: read ECONN\x1b]633;P;Cwd=/home/dev\x07RESET', text: 'Error: read ECONNRESET', category: 'reset' },
+    { name: 'OSC 8 (ST) mid-word', line: 'Error: getaddrinfo ENOT\x1b]8;;https://x.test\x1b\\FOUND db.internal', text: 'Error: getaddrinfo ENOTFOUND db.internal', category: 'dns' },
+    { name: 'several runs, one letter apart', line: 'Error: connect E\x1b[1mT\x1b[0m\x1b[2mI\x1b[22mMEDOUT 10.0.0.7:443', text: 'Error: connect ETIMEDOUT 10.0.0.7:443', category: 'timeout' },
+    { name: 'after a progress bar', line: '50%\r\x1b[2KError: connect ECONN\x1b[0mREFUSED 127.0.0.1:6379', text: 'Error: connect ECONNREFUSED 127.0.0.1:6379', category: 'refused' },
+  ];
+  for (const c of cases) {
+    it(`finds a keyword split by an escape: ${c.name} (whole and byte by byte)`, () => {
+      const { whole, bytewise } = detectBoth(`npm run start\n${c.line}\n`);
+      assert.equal(whole.length, 1, JSON.stringify(whole));
+      assert.equal(whole[0].category, c.category);
+      assert.equal(whole[0].text, c.text);
+      assert.equal(whole[0].line, 2);
+      assert.deepEqual(bytewise, whole);
+    });
+  }
+
+  it('finds a split keyword on a line between ordinary coloured lines, in any chunking', () => {
+    const log = [
+      '\x1b[32m✓\x1b[39m renders the header \x1b[90m(12 ms)\x1b[39m',
+      'webpack compiled \x1b[1m\x1b[32msuccessfully\x1b[39m\x1b[22m in 81 ms',
+      '\x1b]633;C\x07> app@1.0.0 start',
+      'Error: connect \x1b[31mECONN\x1b[0mREFUSED 127.0.0.1:5432',
+      '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)',
+      '\x1b[33mwarning\x1b[39m  Unexpected any',
+    ].join('\n');
+    const bytes = encoder.encode(`${log}\n`);
+    const whole = detectInChunks(bytes, []);
+    assert.equal(whole.length, 1);
+    assert.equal(whole[0].host, '127.0.0.1');
+    assert.equal(whole[0].port, 5432);
+    assert.equal(whole[0].line, 4);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 20 }), (cuts) => {
+        assert.deepEqual(detectInChunks(bytes, cuts), whole);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  // Single-line failures from the corpus, as a terminal prints them without colour.
+  const matcher = bundledMatcher();
+  const failureLines = [...new Set(loadCorpus().filter((s) => s.category !== 'none').map((s) => s.text.split('\n')[0]))]
+    .filter((line) => [...line].every((ch) => ch >= ' ' && ch <= '~') && matcher.matchLine(line) !== null)
+    .filter((line) => detectInChunks(encoder.encode(`${line}\n`), []).length === 1);
+  /** Printable ASCII only: a payload must not end its own sequence early. */
+  const printable = (text: string): string => [...text].filter((ch) => ch >= ' ' && ch <= '~').join('');
+  const escape = fc.oneof(
+    fc.integer({ min: 0, max: 107 }).map((n) => `\x1b[${n}m`),
+    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `\x1b[38;5;${a};48;5;${b}m`),
+    fc.constantFrom('\x1b[0m', '\x1b[1m', '\x1b[22m', '\x1b[39m', '\x1b[K', '\x1b[2K'),
+    fc.string({ maxLength: 12 }).map((s) => `\x1b]633;E;${printable(s)}\x07`),
+    fc.string({ maxLength: 12 }).map((s) => `\x1b]8;;${printable(s)}\x1b\\`),
+  );
+
+  it('has enough single-line failures to insert escapes into', () => {
+    assert.ok(failureLines.length >= 40, `only ${failureLines.length}`);
+  });
+
+  it('gives the clean line\'s incident whatever escapes are inserted wherever (and however the bytes are split)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...failureLines),
+        fc.array(fc.tuple(fc.nat(), escape), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (line, inserts, cutSeeds) => {
+          // Escapes go between characters of the clean line (several at one place run together).
+          const placed = inserts.map(([at, seq]) => ({ at: at % (line.length + 1), seq })).sort((a, b) => a.at - b.at);
+          let dirty = '';
+          let from = 0;
+          for (const { at, seq } of placed) {
+            dirty += line.slice(from, at) + seq;
+            from = at;
+          }
+          dirty += line.slice(from);
+          const clean = detectInChunks(encoder.encode(`${line}\n`), []);
+          const bytes = encoder.encode(`${dirty}\n`);
+          const cuts = cutSeeds.map((c) => 1 + (c % (bytes.length - 1)));
+          assert.deepEqual(detectInChunks(bytes, []), clean, JSON.stringify(dirty));
+          assert.deepEqual(detectInChunks(bytes, cuts), clean, JSON.stringify(dirty));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads the visible bytes of a raw line exactly as visibleText reads its text', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('\x1b[', '\x1b]', '\x1bP', '\x1b(', '\x1b', '\x07', '\x1b\\', '\r', 'm', ';', '0', '31', 'ECONN', 'REFUSED', ' ', 'ü', '日本', '😀', '\x1bé'),
+      fc.string({ maxLength: 6 }).map((s) => s.replace(/\n/g, '')),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const line = parts.join('');
+        const raw = encoder.encode(line);
+        const out = new Uint8Array(raw.length);
+        const n = visibleBytes(raw, 0, raw.length, out);
+        assert.equal(new TextDecoder().decode(out.subarray(0, n)), visibleText(new TextDecoder().decode(raw), Infinity), JSON.stringify(line));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
