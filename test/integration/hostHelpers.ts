@@ -40,13 +40,7 @@ export async function resettingServer(): Promise<{ port: number; close(): Promis
 export async function integratedTerminal(name: string): Promise<vscode.Terminal & { shellIntegration: vscode.TerminalShellIntegration }> {
   const terminal = vscode.window.createTerminal({ name, shellPath: '/bin/bash', env: { PS1: '$ ' } });
   await waitFor(`shell integration in '${name}'`, () => terminal.shellIntegration !== undefined, 45_000);
-  const integrated = terminal as vscode.Terminal & { shellIntegration: vscode.TerminalShellIntegration };
-  // Before VS Code 1.98 (microsoft/vscode#241491) execution.read() was inconsistent and could
-  // lose the first command's output on a cold terminal. That is VS Code's race, not ours: on
-  // those versions the tests warm the terminal with one command before the one they check.
-  const [major, minor] = vscode.version.split('.').map(Number);
-  if (major === 1 && (minor ?? 0) < 98) await runCommand(integrated, 'true');
-  return integrated;
+  return terminal as vscode.Terminal & { shellIntegration: vscode.TerminalShellIntegration };
 }
 
 /** Runs a command through shell integration and resolves with its exit code once it ends. */

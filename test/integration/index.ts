@@ -19,6 +19,10 @@ export async function run(): Promise<void> {
     timeout: 60_000,
     reporter: 'spec',
     grep: process.env.CD_TEST_GREP,
+    // Set by the runner for VS Code before 1.98 only, whose execution.read() is known to
+    // be inconsistent (microsoft/vscode#237208, fixed by #241491): a test must fail
+    // every attempt to fail the run there.
+    retries: Number(process.env.CD_TEST_RETRIES ?? 0),
   });
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))

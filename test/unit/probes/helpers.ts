@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { parseTarget } from '../../../src/core/probes/target';
 import type { ProbeResult, Target } from '../../../src/core/types';
+import type { FaultServer } from '../../faults/servers';
 
 /** A target from text, failing the test when it does not parse. */
 export function target(input: string): Target {
@@ -33,4 +34,23 @@ export function assertShape(r: ProbeResult<unknown>): void {
   assert.equal(typeof r.summary, 'string');
   assert.ok(r.summary.length > 0);
   assert.ok(r.data !== null && typeof r.data === 'object');
+}
+
+/**
+ * Fault servers started in one describe block, all closed after each test. Call in
+ * the describe body (it registers the afterEach hook); `start` tracks a server.
+ */
+export function useServers(): { servers: FaultServer[]; start: (s: Promise<FaultServer>) => Promise<FaultServer> } {
+  const servers: FaultServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return {
+    servers,
+    start: async (s) => {
+      const server = await s;
+      servers.push(server);
+      return server;
+    },
+  };
 }

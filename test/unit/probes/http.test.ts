@@ -4,20 +4,11 @@ import { keepaliveProbe } from '../../../src/core/probes/keepalive';
 import { testCerts } from '../../faults/certs';
 import type { FaultServer } from '../../faults/servers';
 import { closeMidResponseServer, httpServer, keepAliveServer, overloadedHttpServer, refusingPort, resettingServer, slowHttpServer, tlsServer } from '../../faults/servers';
-import { assertShape, settleSockets, socketCount, target } from './helpers';
+import { assertShape, settleSockets, socketCount, target, useServers } from './helpers';
 
 describe('probes/http', function () {
   this.timeout(30000);
-  const servers: FaultServer[] = [];
-  const start = async (s: Promise<FaultServer>): Promise<FaultServer> => {
-    const server = await s;
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-
+  const { start } = useServers();
   it('maps targets to request URLs and reads Keep-Alive timeouts', () => {
     assert.equal(httpUrlOf(target('wss://h:9/x?y=1'))?.href, 'https://h:9/x?y=1');
     assert.equal(httpUrlOf(target('http://[::1]:8080/'))?.href, 'http://[::1]:8080/');

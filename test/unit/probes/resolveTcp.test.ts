@@ -6,9 +6,8 @@ import { tcpAttempt } from '../../../src/core/probes/connect';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ResolveData } from '../../../src/core/probes/types';
-import type { FaultServer } from '../../faults/servers';
 import { acceptQueueFullServer, bannerServer, closingServer, httpServer, refusingPort, resettingServer, silentServer } from '../../faults/servers';
-import { assertShape, settleSockets, socketCount, target } from './helpers';
+import { assertShape, settleSockets, socketCount, target, useServers } from './helpers';
 
 describe('probes/resolve', () => {
   it('skips resolution for IP literals', async () => {
@@ -80,16 +79,7 @@ describe('probes/resolve', () => {
 });
 
 describe('probes/tcp', () => {
-  const servers: FaultServer[] = [];
-  const start = async (s: Promise<FaultServer>): Promise<FaultServer> => {
-    const server = await s;
-    servers.push(server);
-    return server;
-  };
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-
+  const { servers, start } = useServers();
   it('classifies a closed port as refused', async () => {
     const s = await start(refusingPort());
     const r = await tcpProbe(target(`127.0.0.1:${s.port}`), { env: {} });

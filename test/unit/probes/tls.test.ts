@@ -2,26 +2,16 @@ import { strict as assert } from 'node:assert';
 import { tlsMode, tlsProbe } from '../../../src/core/probes/tls';
 import type { TestCerts } from '../../faults/certs';
 import { testCerts } from '../../faults/certs';
-import type { FaultServer } from '../../faults/servers';
 import { acceptQueueFullServer, httpServer, silentServer, tlsServer } from '../../faults/servers';
-import { assertShape, settleSockets, socketCount, target } from './helpers';
+import { assertShape, settleSockets, socketCount, target, useServers } from './helpers';
 
 describe('probes/tls', function () {
   this.timeout(30000);
   let certs: TestCerts;
-  const servers: FaultServer[] = [];
-  const start = async (s: Promise<FaultServer>): Promise<FaultServer> => {
-    const server = await s;
-    servers.push(server);
-    return server;
-  };
+  const { servers, start } = useServers();
   before(async () => {
     certs = await testCerts();
   });
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-
   it('decides when TLS applies', () => {
     assert.equal(tlsMode(target('https://h'), {}), 'expected');
     assert.equal(tlsMode(target('rediss://h'), {}), 'expected');
