@@ -35,9 +35,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Intern
       },
     }),
   );
-  // A restored panel needs its serializer during activation (onWebviewPanel:).
-  const panel = await import('./host/webview/diagnosisPanel');
-  context.subscriptions.push(panel.registerDiagnosisPanelSerializer(services));
+  // A restored panel needs its serializer registered now (onWebviewPanel:); its code loads when a panel is restored.
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(Views.diagnosisPanel, {
+      deserializeWebviewPanel: async (panel, state) => (await import('./host/webview/diagnosisPanel')).deserializeDiagnosisPanel(services, panel, state),
+    }),
+  );
   return { ...host.api, activation: { loadMs, activateMs: performance.now() - started } };
 }
 

@@ -29,6 +29,8 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const Views = {
   container: 'connectionDoctor',
   incidents: 'connectionDoctor.incidents',
+  /** The diagnosis panel's webview type (also in `onWebviewPanel:` of package.json). */
+  diagnosisPanel: 'connectionDoctor.diagnosis',
 } as const;
 
 /** The configuration section of every setting. */

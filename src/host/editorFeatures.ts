@@ -97,7 +97,15 @@ export class LogDiagnostics extends Owner {
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.drop(d.uri)));
-    this.register(services.config.onDidChange(() => this.rescanAll()));
+    // Only the on/off setting changes what is published; other settings need no rescan.
+    let enabled = services.config.current.diagnosticsInLogs;
+    this.register(
+      services.config.onDidChange((config) => {
+        if (config.diagnosticsInLogs === enabled) return;
+        enabled = config.diagnosticsInLogs;
+        this.rescanAll();
+      }),
+    );
     this.register({ dispose: () => this.pending.forEach((t) => clearTimeout(t)) });
     this.rescanAll();
   }

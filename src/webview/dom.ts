@@ -80,10 +80,15 @@ const CATEGORY_LABEL_KEY: Readonly<Record<Category, StringKey>> = {
   closed: 'categoryClosed',
 };
 
+/** The translated label of an id, or the id itself when it has none (an id from a newer host). */
+function labelOf<K extends string>(keys: Readonly<Record<K, StringKey>>, id: K): string {
+  const key = keys[id] as StringKey | undefined;
+  return key ? t(key) : id;
+}
+
 /** A short name of a failure category, translated (the category id for an unknown one). */
 export function categoryLabel(category: Category): string {
-  const key = CATEGORY_LABEL_KEY[category] as StringKey | undefined;
-  return key ? t(key) : category;
+  return labelOf(CATEGORY_LABEL_KEY, category);
 }
 
 const PROBE_LABEL_KEY: Readonly<Record<ProbeId, StringKey>> = {
@@ -99,8 +104,7 @@ const PROBE_LABEL_KEY: Readonly<Record<ProbeId, StringKey>> = {
 
 /** What a probe checks, in a few words, translated (the probe id for an unknown one). */
 export function probeLabel(id: ProbeId): string {
-  const key = PROBE_LABEL_KEY[id] as StringKey | undefined;
-  return key ? t(key) : id;
+  return labelOf(PROBE_LABEL_KEY, id);
 }
 
 /** "5 s ago", "3 min ago", "2 h ago", or a date for older times; empty for an unknown time (0). */

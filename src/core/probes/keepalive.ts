@@ -27,21 +27,21 @@ export const SHORT_WATCH_MS = 500;
  */
 export const PAST_ADVERTISED_MS = 2100;
 
-/** Keeps every socket alive regardless of the server's Keep-Alive hint (Node's agent would drop or time it out first). */
+/** Keeps an idle socket in the pool whatever the server's Keep-Alive hint (Node's agent would drop or time it out first). */
+function holdIdleSocket(socket: Socket): boolean {
+  socket.setKeepAlive(true, 1000);
+  socket.unref();
+  socket.setTimeout(0);
+  return true;
+}
 class KeepAgent extends HttpAgent {
   override keepSocketAlive(socket: Socket): boolean {
-    socket.setKeepAlive(true, 1000);
-    socket.unref();
-    socket.setTimeout(0);
-    return true;
+    return holdIdleSocket(socket);
   }
 }
 class KeepTlsAgent extends HttpsAgent {
   override keepSocketAlive(socket: Socket): boolean {
-    socket.setKeepAlive(true, 1000);
-    socket.unref();
-    socket.setTimeout(0);
-    return true;
+    return holdIdleSocket(socket);
   }
 }
 

@@ -37,10 +37,9 @@ const PROBES: Readonly<Record<ProbeId, Probe<object>>> = {
 
 /** Whether the target (by name or by any resolved address) is this machine. */
 export function targetIsLocal(target: Target, resolved: ResolveData | null): boolean {
-  if (isLocalHost(target.host)) return true;
-  if (!resolved) return false;
   const mine = localAddresses();
-  return resolved.addresses.some((a) => isLocalHost(a.address) || mine.has(a.address.toLowerCase()));
+  if (isLocalHost(target.host, mine)) return true;
+  return resolved !== null && resolved.addresses.some((a) => isLocalHost(a.address, mine));
 }
 
 /** Why a probe does not apply to this target (after resolution), or null when it applies. */

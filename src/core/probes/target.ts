@@ -183,12 +183,13 @@ export function localAddresses(): Set<string> {
   return out;
 }
 
-/** Whether a host is this machine: localhost names, loopback, wildcard, this hostname, or an interface address. */
-export function isLocalHost(host: string): boolean {
+/** Whether a host is this machine: localhost names, loopback, wildcard, this hostname, or an interface address (of `mine`, default: this machine's). */
+export function isLocalHost(host: string, mine?: ReadonlySet<string>): boolean {
   const h = stripZone(host).toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.localdomain') return true;
   if (h === '0.0.0.0' || h === '::' || isLoopbackAddress(h)) return true;
   if (h === hostname().toLowerCase()) return true;
   const mapped = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
-  return isIP(mapped) !== 0 && localAddresses().has(mapped);
+  // `mine` lets a caller checking several hosts list the interfaces once.
+  return isIP(mapped) !== 0 && (mine ?? localAddresses()).has(mapped);
 }

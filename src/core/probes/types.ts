@@ -419,33 +419,6 @@ export interface ProbeContext {
 /** A probe function: never throws, never outlives its timeout. */
 export type Probe<D> = (target: Target, ctx: ProbeContext) => Promise<ProbeResult<D>>;
 
-/** Map from probe id to its data type. */
-export interface ProbeDataMap {
-  resolve: ResolveData;
-  tcp: TcpData;
-  tls: TlsData;
-  http: HttpData;
-  listeners: ListenersData;
-  proxy: ProxyData;
-  repeat: RepeatData;
-  keepalive: KeepaliveData;
-}
-
-/** Data of a skipped probe: why it did not apply (a probe that ran partly keeps its other fields too). */
-export interface SkippedData {
-  reason: string;
-}
-
-/**
- * A probe result typed by its id and status: narrow with `r.id === 'tls' && r.status !== 'skipped'`.
- * Skipped results carry `{reason}` plus whatever the probe measured before it gave up.
- */
-export type AnyProbeResult = {
-  [K in ProbeId]:
-    | (ProbeResult<ProbeDataMap[K]> & { id: K; status: 'ok' | 'fail' })
-    | (ProbeResult<SkippedData & Partial<ProbeDataMap[K]>> & { id: K; status: 'skipped' });
-}[ProbeId];
-
 /** Options of runProbes on top of the probe context. */
 export interface RunProbesOptions extends ProbeContext {
   /** Called when a probe starts and when it is done (the done call carries the result). */
@@ -454,5 +427,3 @@ export interface RunProbesOptions extends ProbeContext {
   only?: readonly ProbeId[];
 }
 
-/** Signature of runProbes (implemented in runProbes.ts). Results come back in PROBE_IDS order. */
-export type RunProbes = (target: Target, options: RunProbesOptions) => Promise<ProbeResult[]>;

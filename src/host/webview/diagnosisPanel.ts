@@ -9,11 +9,12 @@ import type { Diagnosis } from '../../core/types';
 import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
-import { loadEngine } from './engine';
+import { loadEngine } from '../engineLoader';
 import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, whereView } from './views';
+import { Views } from '../commandIds';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
-export const DIAGNOSIS_VIEW_TYPE = 'connectionDoctor.diagnosis';
+export const DIAGNOSIS_VIEW_TYPE = Views.diagnosisPanel;
 
 let current: DiagnosisPanel | undefined;
 
@@ -33,20 +34,15 @@ export function showDiagnosisPanel(services: Services, request: DiagnoseRequest)
 }
 
 /** Restores the panel after a window reload, showing the last result until the user re-runs it. */
-export function registerDiagnosisPanelSerializer(services: Services): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(DIAGNOSIS_VIEW_TYPE, {
-    deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
-      current?.dispose();
-      const model = restoredModel(state);
-      if (model === null) {
-        // Nothing usable to show: a panel without a target has no purpose.
-        panel.dispose();
-        return Promise.resolve();
-      }
-      current = new DiagnosisPanel(services, panel, model);
-      return Promise.resolve();
-    },
-  });
+export function deserializeDiagnosisPanel(services: Services, panel: vscode.WebviewPanel, state: unknown): void {
+  current?.dispose();
+  const model = restoredModel(state);
+  if (model === null) {
+    // Nothing usable to show: a panel without a target has no purpose.
+    panel.dispose();
+    return;
+  }
+  current = new DiagnosisPanel(services, panel, model);
 }
 
 function panelTitle(host: string, port: number): string {

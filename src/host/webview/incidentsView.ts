@@ -39,6 +39,8 @@ export class IncidentsViewProvider implements vscode.WebviewViewProvider {
 
   /** Sends the current groups (a no-op until the page is ready). */
   private push(): void {
+    // Grouping the whole history is wasted while no ready page would receive it.
+    if (!this.controller?.isReady) return;
     const store = this.services.incidents;
     const list = store.list();
     this.post({ type: 'incidents', groups: groupIncidents(list, (key) => store.isMuted(key)), total: list.length });
