@@ -100,7 +100,7 @@ type Obj = Record<string, unknown>;
 
 const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SIDES = ['client', 'server', 'network'] as const;
-const CAUSE_KEYS = ['id', 'title', 'categories', 'explanation', 'verdict', 'prior', 'evidence', 'fixes', 'verify', 'snippets', 'notes', 'references'];
+const CAUSE_KEYS = ['$schema', 'id', 'title', 'categories', 'explanation', 'verdict', 'prior', 'evidence', 'fixes', 'verify', 'snippets', 'notes', 'references'];
 
 /** Checks one parsed JSON value against the schema; throws CauseSchemaError naming file and field. */
 export function validateCause(value: unknown, file: string): CauseEntry {

@@ -3,13 +3,8 @@ import { rankCauses } from '../../../src/core/diagnose/rank';
 import { explainCategory, likelyCausesOffline } from '../../../src/core/diagnose/offline';
 import type { Incident } from '../../../src/core/types';
 import { fixture, loadFixtures } from './fixtures';
+import { REQUIRED_CAUSES } from '../../support/requiredCauses';
 
-const REQUIRED = [
-  'no-listener', 'wrong-port', 'ip-family-mismatch', 'loopback-only-listener', 'accept-queue-full', 'packet-drop',
-  'network-unreachable', 'slow-server', 'reset-on-connect', 'closed-mid-response', 'keepalive-race', 'tls-to-plain-port',
-  'plain-to-tls-port', 'tls-untrusted-cert', 'tls-expired-cert', 'tls-hostname-mismatch', 'proxy-failure', 'dns-nxdomain',
-  'dns-resolver-failure', 'intermittent-network',
-];
 
 function incident(over: Partial<Incident>): Incident {
   return {
@@ -21,7 +16,7 @@ function incident(over: Partial<Incident>): Incident {
 describe('rankCauses on recorded probe results', () => {
   it('has a fixture for every required cause', () => {
     const expected = new Set(loadFixtures().map((f) => f.expected));
-    for (const id of REQUIRED) assert.ok(expected.has(id), `no fixture expects ${id}`);
+    for (const id of REQUIRED_CAUSES) assert.ok(expected.has(id), `no fixture expects ${id}`);
   });
 
   for (const f of loadFixtures()) {

@@ -3,15 +3,7 @@ import { CAUSE_FILES, loadCauses, validateCauseFiles } from '../../../src/core/k
 import { CauseSchemaError, validateCause } from '../../../src/core/knowledge/causeSchema';
 import { explainCategory } from '../../../src/core/knowledge/categories';
 import { CATEGORIES } from '../../../src/core/types';
-
-const REQUIRED = [
-  'no-listener', 'wrong-port', 'ip-family-mismatch', 'loopback-only-listener', 'accept-queue-full', 'packet-drop',
-  'network-unreachable', 'slow-server', 'reset-on-connect', 'closed-mid-response', 'keepalive-race', 'tls-to-plain-port',
-  'plain-to-tls-port', 'tls-untrusted-cert', 'tls-expired-cert', 'tls-hostname-mismatch', 'proxy-failure', 'dns-nxdomain',
-  'dns-resolver-failure', 'intermittent-network',
-];
-// The seed article's causes, each made concrete.
-const SEED = ['server-overload', 'network-congestion', 'firewall-block', 'protocol-misconfiguration', 'client-tcp-settings', 'dos-protection'];
+import { REQUIRED_CAUSES, SEED_CAUSES } from '../../support/requiredCauses';
 
 /** A valid entry to break on purpose. */
 function goodEntry(): Record<string, unknown> {
@@ -36,7 +28,7 @@ describe('knowledge base of causes', () => {
 
   it('has every required cause id and the seed article causes', () => {
     const ids = new Set(loadCauses().map((c) => c.id));
-    for (const id of [...REQUIRED, ...SEED]) assert.ok(ids.has(id), `missing cause ${id}`);
+    for (const id of [...REQUIRED_CAUSES, ...SEED_CAUSES]) assert.ok(ids.has(id), `missing cause ${id}`);
   });
 
   it('gives every cause checkable evidence, verify commands with placeholders and official references', () => {
