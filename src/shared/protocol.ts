@@ -122,10 +122,12 @@ export type FromPanel =
   | { type: 'cancel' }
   | { type: 'copyReport' }
   | { type: 'openMarkdown' }
-  /** Copies text the user chose (a verification command or a fix's code). */
+  /** Copies text the user chose (a fix's code). */
   | { type: 'copyText'; text: string }
-  /** Runs one of the diagnosis' verification commands in a new terminal, on a click only. */
-  | { type: 'runInTerminal'; causeId: string; command: string };
+  /** Copies a cause's verification command (by position: the host renders it; no command text crosses). */
+  | { type: 'copyCommand'; causeId: string; index: number }
+  /** Runs a cause's verification command in a new terminal, on a click only; the host looks it up. */
+  | { type: 'runInTerminal'; causeId: string; index: number };
 
 /** Incidents side view -> host. */
 export type FromIncidents =
@@ -140,14 +142,15 @@ export type FromWebview = FromPanel | FromIncidents;
 
 /** Longest text a copy message may carry. */
 export const MAX_COPY_CHARS = 100_000;
-/** Longest id, target key or command accepted from a webview. */
+/** Longest id or target key accepted from a webview. */
 export const MAX_ID_CHARS = 512;
-export const MAX_COMMAND_CHARS = 4_096;
+/** Highest command position accepted from a webview. */
+export const MAX_COMMAND_INDEX = 64;
 /** Most ids in one remove message. */
 export const MAX_REMOVE_IDS = 10_000;
 
 /** Message types the panel may send. */
-export const PANEL_MESSAGE_TYPES = ['ready', 'rerun', 'cancel', 'copyReport', 'openMarkdown', 'copyText', 'runInTerminal'] as const;
+export const PANEL_MESSAGE_TYPES = ['ready', 'rerun', 'cancel', 'copyReport', 'openMarkdown', 'copyText', 'copyCommand', 'runInTerminal'] as const;
 /** Message types the side view may send. */
 export const INCIDENTS_MESSAGE_TYPES = ['ready', 'diagnose', 'mute', 'remove', 'clear'] as const;
 
@@ -176,9 +179,10 @@ export function validateFromWebview(msg: unknown): FromWebview | null {
       return { type };
     case 'copyText':
       return boundedString(msg.text, MAX_COPY_CHARS) ? { type, text: msg.text } : null;
+    case 'copyCommand':
     case 'runInTerminal':
-      return boundedString(msg.causeId, MAX_ID_CHARS) && boundedString(msg.command, MAX_COMMAND_CHARS)
-        ? { type, causeId: msg.causeId, command: msg.command }
+      return boundedString(msg.causeId, MAX_ID_CHARS) && Number.isInteger(msg.index) && (msg.index as number) >= 0 && (msg.index as number) <= MAX_COMMAND_INDEX
+        ? { type, causeId: msg.causeId, index: msg.index as number }
         : null;
     case 'diagnose':
       return boundedString(msg.id, MAX_ID_CHARS) ? { type, id: msg.id } : null;

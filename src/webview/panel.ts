@@ -333,12 +333,15 @@ function renderVerify(m: PanelModel, c: RankedCause): HTMLElement | null {
   if (c.verify.length === 0) return null;
   const ul = h('ul', { class: 'verify' });
   c.verify.forEach((command, i) => {
-    const copy = button(t('copy'), 'copy', () => vscode.postMessage({ type: 'copyText', text: command }), { title: t('copyCommand') });
-    const run = button(t('runInTerminal'), 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, command }), { title: t('runInTerminalTitle') });
-    run.disabled = m.phase !== 'done';
+    // Only the position crosses back: the host renders and runs its own copy of the command.
+    const copy = button(t('copy'), 'copy', () => vscode.postMessage({ type: 'copyCommand', causeId: c.id, index: i }), { title: t('copyCommand') });
+    const run = button(t('runInTerminal'), 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, index: i }), { title: t('runInTerminalTitle') });
+    run.disabled = m.phase !== 'done' || command.text === null;
+    copy.disabled = command.text === null;
     copy.dataset.focusKey = `copy-${c.id}-${i}`;
     run.dataset.focusKey = `run-${c.id}-${i}`;
-    append(ul, h('li', {}, h('code', { class: 'command' }, command), h('span', { class: 'actions' }, copy, run)));
+    const shown = command.text ?? `${t('withheld')}: ${command.withheld ?? ''}`;
+    append(ul, h('li', {}, h('code', { class: 'command' }, shown), h('span', { class: 'actions' }, copy, run)));
   });
   return h('div', { class: 'verify-group' }, h('h3', {}, t('checkYourself')), ul);
 }

@@ -8,6 +8,7 @@ import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
 import { hostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
 import { cell, code, fenced, inline } from './markdown';
+import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
 const SIDE_TITLES: Readonly<Record<Fix['side'], string>> = { client: 'Client side', server: 'Server side', network: 'Network' };
@@ -88,7 +89,7 @@ function causeBlock(c: RankedCause, n: number): string[] {
     }
     out.push('');
   }
-  if (c.verify.length) out.push('**Check it yourself**', '', fenced(c.verify.map(maskSecrets).join('\n'), 'sh'), '');
+  if (c.verify.length) out.push('**Check it yourself**', '', fenced(c.verify.map((v) => maskSecrets(v.text ?? `# ${shownLine(v)}`)).join('\n'), 'sh'), '');
   if (c.references.length) out.push('**References**', '', ...c.references.map((r) => `- <${r}>`), '');
   return out;
 }

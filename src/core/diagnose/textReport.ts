@@ -1,6 +1,7 @@
 /** The human-readable `diagnose` output (plain text for a terminal). */
 import type { Diagnosis, RankedCause } from '../types';
 import { hostPort } from '../target/address';
+import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
 /** How many causes are detailed. */
@@ -36,7 +37,7 @@ function cause(c: RankedCause, n: number): string[] {
   }
   if (c.verify.length) {
     out.push('   Check:');
-    for (const v of c.verify.slice(0, 4)) out.push(`     $ ${clean(v)}`);
+    for (const v of c.verify.slice(0, 4)) out.push(`     ${v.text === null ? '#' : '$'} ${clean(shownLine(v))}`);
   }
   out.push('');
   return out;

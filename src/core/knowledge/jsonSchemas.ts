@@ -46,6 +46,12 @@ export const CAUSE_JSON_SCHEMA: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Connection Doctor cause',
   definitions: {
+    // The program is the knowledge base's own word; arguments may be placeholders or environment variables.
+    stage: {
+      type: 'array', minItems: 1,
+      items: [{ type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' }],
+      additionalItems: { oneOf: [text, object({ env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]{0,63}$' } }, ['env'])] },
+    },
     predicate: {
       oneOf: [
         object({ all: { type: 'array', minItems: 1, items: { $ref: '#/definitions/predicate' } } }, ['all']),
@@ -68,7 +74,17 @@ export const CAUSE_JSON_SCHEMA: Schema = {
       items: object({ when: { $ref: '#/definitions/predicate' }, weight: unit, supports: { type: 'boolean' }, text, probe: { enum: [...PROBE_IDS, 'incident'] } }, ['when', 'weight', 'supports', 'text']),
     },
     fixes: { type: 'array', minItems: 1, items: object({ side: { enum: ['client', 'server', 'network'] }, text }, ['side', 'text']) },
-    verify: { type: 'array', minItems: 1, items: text },
+    verify: {
+      type: 'array', minItems: 1,
+      items: object({
+        shell: { enum: ['posix', 'powershell'] },
+        run: { $ref: '#/definitions/stage' },
+        pipe: { type: 'array', minItems: 1, items: { $ref: '#/definitions/stage' } },
+        stdin: { enum: ['null'] },
+        stderr: { enum: ['null', 'stdout'] },
+        repeat: { type: 'integer', minimum: 2, maximum: 100 },
+      }, ['run'], 'A verification command as data: a program and its arguments, never a shell string.'),
+    },
     snippets: { type: 'array', items: object({ ecosystem: text, language: text, side: { enum: ['client', 'server'] }, title: text, source: text }, ['ecosystem', 'language', 'side', 'title', 'source']) },
     notes: { type: 'array', items: object({ text, ref: https }, ['text', 'ref']) },
     references: { type: 'array', minItems: 1, items: https },

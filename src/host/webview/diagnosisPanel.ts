@@ -11,7 +11,7 @@ import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
 import { loadEngine } from '../engineLoader';
-import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, whereView } from './views';
+import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, terminalShell, whereView } from './views';
 import { Views } from '../commandIds';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
@@ -185,21 +185,33 @@ class DiagnosisPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(msg.text);
         this.notice(vscode.l10n.t('Copied to the clipboard.'));
         return;
+      case 'copyCommand':
       case 'runInTerminal': {
         const diagnosis = this.diagnosis;
         if (!diagnosis) {
           this.notice(vscode.l10n.t('Re-run the diagnosis before running its commands.'));
           return;
         }
-        const command = terminalCommand(diagnosis.causes, msg.causeId, msg.command, diagnosis.target);
+        // A copy gets the command as shown (its own shell's quoting); a run gets the terminal's.
+        const shell = terminalShell(vscode.env.shell, process.platform);
+        const command = terminalCommand(diagnosis.causes, msg.causeId, msg.index, msg.type === 'copyCommand' ? null : shell.dialect);
         if (command === null) {
-          this.services.log.warn('refused to run a command that is not one of the diagnosis\' verification commands');
+          this.services.log.warn('refused a verification command that is not in the diagnosis');
           this.notice(vscode.l10n.t('That command is not one of this diagnosis\' verification commands.'));
           return;
         }
-        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Connection Doctor: verify') });
+        if ('withheld' in command) {
+          this.notice(vscode.l10n.t('That command is withheld: {0}.', command.withheld));
+          return;
+        }
+        if (msg.type === 'copyCommand') {
+          await vscode.env.clipboard.writeText(command.text);
+          this.notice(vscode.l10n.t('Copied to the clipboard.'));
+          return;
+        }
+        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Connection Doctor: verify'), shellPath: shell.shellPath });
         terminal.show(false);
-        terminal.sendText(command, true);
+        terminal.sendText(command.text, true);
         return;
       }
       default:

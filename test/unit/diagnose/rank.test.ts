@@ -100,7 +100,7 @@ describe('rankCauses on recorded probe results', () => {
   it('fills {host} and {port} in verify commands', () => {
     const f = fixture('no-listener');
     const top = rankCauses({ target: f.target, incident: f.incident, probes: f.probes }).causes[0];
-    assert.ok(top.verify.includes(`nc -vz 127.0.0.1 ${f.target.port}`), top.verify.join('\n'));
+    assert.ok(top.verify.some((v) => v.text === `nc -vz 127.0.0.1 ${f.target.port}`), top.verify.map((v) => v.text).join('\n'));
   });
 
   it('reads timing in the error: a 21 s connect timeout cites Windows SYN retries', () => {

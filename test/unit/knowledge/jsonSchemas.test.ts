@@ -41,6 +41,9 @@ const BREAKS: Array<[string, (c: Record<string, unknown>) => void]> = [
   ['a fix on an unknown side', (c) => { c.fixes = [{ side: 'both', text: 'x' }]; }],
   ['a reference that is not https', (c) => { c.references = ['http://example.com/']; }],
   ['an id in camel case', (c) => { c.id = 'noListener'; }],
+  ['a verification command as a shell string', (c) => { c.verify = ['curl -v {url}']; }],
+  ['a verification program that is not a plain name', (c) => { c.verify = [{ run: ['/bin/sh', '-c', 'x'] }]; }],
+  ['a verification command on an unknown shell', (c) => { c.verify = [{ shell: 'fish', run: ['nc', '{host}'] }]; }],
 ];
 
 describe('knowledge base JSON Schemas', () => {

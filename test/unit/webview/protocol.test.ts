@@ -22,7 +22,8 @@ describe('webview protocol validation', () => {
       { type: 'copyReport' },
       { type: 'openMarkdown' },
       { type: 'copyText', text: 'nc -vz 127.0.0.1 5432' },
-      { type: 'runInTerminal', causeId: 'no-listener', command: 'ss -ltnp' },
+      { type: 'copyCommand', causeId: 'no-listener', index: 0 },
+      { type: 'runInTerminal', causeId: 'no-listener', index: 3 },
       { type: 'diagnose', id: 'i-1' },
       { type: 'mute', targetKey: '127.0.0.1:5432' },
       { type: 'remove', ids: ['a', 'b'] },
@@ -45,10 +46,13 @@ describe('webview protocol validation', () => {
       { type: 'copyText', text: '' },
       { type: 'copyText', text: 42 },
       { type: 'copyText', text: 'x'.repeat(MAX_COPY_CHARS + 1) },
-      { type: 'runInTerminal', command: 'ls' },
+      { type: 'runInTerminal', index: 0 },
       { type: 'runInTerminal', causeId: 'c' },
-      { type: 'runInTerminal', causeId: 'c', command: ['rm', '-rf'] },
-      { type: 'runInTerminal', causeId: 'c', command: 'x'.repeat(5000) },
+      { type: 'runInTerminal', causeId: 'c', index: '0' },
+      { type: 'runInTerminal', causeId: 'c', index: -1 },
+      { type: 'runInTerminal', causeId: 'c', index: 1.5 },
+      { type: 'runInTerminal', causeId: 'c', index: 1000 },
+      { type: 'copyCommand', causeId: 'c', command: 'rm -rf ~' },
       { type: 'diagnose' },
       { type: 'diagnose', id: { toString: () => 'i' } },
       { type: 'diagnose', id: 'x'.repeat(MAX_ID_CHARS + 1) },
@@ -85,8 +89,8 @@ describe('webview protocol validation', () => {
   });
 
   it('tells panel messages from side-view messages', () => {
-    assert.ok(isFromPanel({ type: 'runInTerminal', causeId: 'c', command: 'ls' }));
-    assert.ok(!isFromIncidents({ type: 'runInTerminal', causeId: 'c', command: 'ls' }));
+    assert.ok(isFromPanel({ type: 'runInTerminal', causeId: 'c', index: 0 }));
+    assert.ok(!isFromIncidents({ type: 'runInTerminal', causeId: 'c', index: 0 }));
     assert.ok(isFromIncidents({ type: 'clear' }));
     assert.ok(!isFromPanel({ type: 'clear' }));
     assert.ok(isFromPanel({ type: 'ready' }) && isFromIncidents({ type: 'ready' }));
