@@ -23,8 +23,8 @@ export const diagnoseInput = {
     .max(MAX_TARGET_CHARS)
     .optional()
     .describe('What to probe when the error names no address, or to override it: a URL (https://api.example.com/health, postgres://db:5432), host:port, [ipv6]:port, or a host name alone for a DNS question.'),
-  timeoutMs: z.number().int().min(250).max(60_000).optional().describe('Overall probe budget in milliseconds (default 3000).'),
-  attempts: z.number().int().min(1).max(50).optional().describe('How many connections the repeat probe opens to tell intermittent from permanent failures (default 5).'),
+  timeoutMs: z.number().int().min(250).max(60_000).optional().describe('Overall probe budget in milliseconds (default 3000; in VS Code the connectionDoctor.probeTimeoutMs setting).'),
+  attempts: z.number().int().min(1).max(50).optional().describe('How many connections the repeat probe opens to tell intermittent from permanent failures (default 5; in VS Code the connectionDoctor.repeatAttempts setting).'),
   report: z.boolean().optional().describe('Also return the full Markdown report (long; only when the user wants to paste it into an issue).'),
 };
 

@@ -3,6 +3,7 @@
  * modules (the diagnosis engine, the webviews) are imported on first use.
  */
 import * as vscode from 'vscode';
+import { AgentFeatures } from './agents/agentFeatures';
 import { CommandHandlers } from './commands';
 import { VscodeConfigStore } from './config';
 import { DebugWatcher } from './debugWatcher';
@@ -27,6 +28,7 @@ export interface InternalTestApi {
   readonly terminalHint: ShellIntegrationHint;
   readonly terminals: TerminalWatcher;
   readonly statusBar: IncidentStatusBar;
+  readonly agents: AgentFeatures;
 }
 
 /** The running host layer: owns every registration. */
@@ -67,6 +69,7 @@ export class Host extends Owner {
         providedCodeActionKinds: FailureCodeActionProvider.kinds,
       }),
     );
-    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar };
+    const agents = this.register(new AgentFeatures(services));
+    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar, agents };
   }
 }
