@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { hostPort } from '../core/target/address';
+import { AgentFeatures } from './agents/agentFeatures';
 import { CommandHandlers } from './commands';
 import { VscodeConfigStore } from './config';
 import { DebugWatcher } from './debugWatcher';
@@ -28,6 +29,7 @@ export interface InternalTestApi {
   readonly terminalHint: ShellIntegrationHint;
   readonly terminals: TerminalWatcher;
   readonly statusBar: IncidentStatusBar;
+  readonly agents: AgentFeatures;
 }
 
 /** The running host layer: owns every registration. */
@@ -68,6 +70,7 @@ export class Host extends Owner {
         providedCodeActionKinds: FailureCodeActionProvider.kinds,
       }),
     );
-    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar };
+    const agents = this.register(new AgentFeatures(services));
+    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar, agents };
   }
 }
