@@ -6,6 +6,7 @@
  */
 import type { Evidence, Fix, ProbeId, RankedCause } from '../core/types';
 import type { PanelModel, ProbeRowView, ToPanel } from '../shared/protocol';
+import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, probeLabel, relativeTime } from './dom';
@@ -235,10 +236,8 @@ function renderVerdict(m: PanelModel): HTMLElement {
       break;
     case 'done':
       break;
-    default: {
-      const never: never = m.phase;
-      return never;
-    }
+    default:
+      return assertNever(m.phase, 'phase');
   }
   if (m.verdict) append(section, h('p', { class: 'verdict-text', id: 'verdict-text' }, m.verdict));
   if (m.causes.length === 0) {
@@ -423,10 +422,8 @@ function onMessage(msg: ToPanel): void {
     case 'notice':
       notice(msg.text);
       return;
-    default: {
-      const never: never = msg;
-      return never;
-    }
+    default:
+      return assertNever(msg, 'message');
   }
 }
 

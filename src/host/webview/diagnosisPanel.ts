@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Diagnosis } from '../../core/types';
 import { hostPort } from '../../core/target/address';
 import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
+import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
 import { loadEngine } from '../engineLoader';
@@ -215,7 +216,7 @@ class DiagnosisPanel implements vscode.Disposable {
         return;
       }
       default:
-        assertNever(msg);
+        assertNever(msg, 'message');
     }
   }
 
@@ -238,8 +239,4 @@ class DiagnosisPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled message ${JSON.stringify(x)}`);
 }

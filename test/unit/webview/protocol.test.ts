@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  FROM_INCIDENTS,
+  FROM_PANEL,
+  validateMessage,
   INCIDENTS_MESSAGE_TYPES,
   MAX_COPY_CHARS,
   MAX_ID_CHARS,
@@ -99,5 +102,16 @@ describe('webview protocol validation', () => {
   it('keys targets as host:port', () => {
     assert.equal(targetKeyOf('127.0.0.1', 5432), '127.0.0.1:5432');
     assert.equal(targetKeyOf(null, null), '?:?');
+  });
+
+  it('each page accepts only the messages its own map declares, with only the declared fields', () => {
+    assert.equal(validateMessage(FROM_PANEL, { type: 'clear' }), null);
+    assert.equal(validateMessage(FROM_INCIDENTS, { type: 'runInTerminal', causeId: 'c', index: 0 }), null);
+    assert.deepEqual(validateMessage(FROM_PANEL, { type: 'copyCommand', causeId: 'c', index: 2, text: 'rm -rf /' }), { type: 'copyCommand', causeId: 'c', index: 2 });
+    assert.deepEqual(validateMessage(FROM_INCIDENTS, { type: 'remove', ids: ['a', 'b'] }), { type: 'remove', ids: ['a', 'b'] });
+    for (const type of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      assert.equal(validateMessage(FROM_PANEL, { type }), null, type);
+      assert.equal(validateMessage(FROM_INCIDENTS, { type }), null, type);
+    }
   });
 });
