@@ -6,6 +6,7 @@
  */
 import type { Evidence, Fix, ProbeId, RankedCause } from '../core/types';
 import type { PanelModel, ProbeRowView, ToPanel } from '../shared/protocol';
+import { applyToPanel } from '../shared/panelModel';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
@@ -356,9 +357,7 @@ function renderReferences(refs: string[]): HTMLElement | null {
 function updateProbe(run: number, probe: ProbeRowView): void {
   if (!state || state.model.run !== run) return;
   const m = state.model;
-  const i = m.probes.findIndex((p) => p.id === probe.id);
-  if (i >= 0) m.probes[i] = probe;
-  else m.probes.push(probe);
+  applyToPanel(m, { type: 'probe', run, probe });
   save();
   const old = view.querySelector(`li[data-probe="${CSS.escape(probe.id)}"]`);
   const focused = old?.contains(document.activeElement) ?? false;
@@ -374,11 +373,10 @@ function updateProbe(run: number, probe: ProbeRowView): void {
   }
 }
 
-function settle(m: PanelModel): void {
-  m.probes = m.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
-}
-
 // ------------------------------------------------------------------ messages
+
+/** What the live region says when a run ends without a verdict. */
+const ENDED_ANNOUNCEMENT = { cancelled: 'announceCancelled', failed: 'announceFailed' } as const;
 
 function onMessage(msg: ToPanel): void {
   switch (msg.type) {
@@ -393,31 +391,13 @@ function onMessage(msg: ToPanel): void {
       updateProbe(msg.run, msg.probe);
       return;
     case 'result':
-      if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'done';
-      state.model.verdict = msg.verdict;
-      state.model.causes = msg.causes;
-      settle(state.model);
-      save();
-      render();
-      announce(liveProgress, t('announceVerdict', msg.verdict));
-      return;
     case 'cancelled':
-      if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'cancelled';
-      settle(state.model);
-      save();
-      render();
-      announce(liveProgress, t('announceCancelled'));
-      return;
     case 'failed':
       if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'failed';
-      state.model.error = msg.message;
-      settle(state.model);
+      applyToPanel(state.model, msg);
       save();
       render();
-      announce(liveProgress, t('announceFailed'));
+      announce(liveProgress, msg.type === 'result' ? t('announceVerdict', msg.verdict) : t(ENDED_ANNOUNCEMENT[msg.type]));
       return;
     case 'notice':
       notice(msg.text);

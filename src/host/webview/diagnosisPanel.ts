@@ -12,7 +12,8 @@ import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
 import { loadEngine } from '../engineLoader';
-import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, terminalShell, whereView } from './views';
+import { applyToPanel } from '../../shared/panelModel';
+import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from './views';
 import { Views } from '../commandIds';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
@@ -113,26 +114,19 @@ class DiagnosisPanel implements vscode.Disposable {
           vscodeProxy,
           onProbe: (result, phase) => {
             if (!live()) return;
-            const row = probeRow(result, phase);
-            applyProbeRow(model, row);
-            this.post({ type: 'probe', run, probe: row });
+            this.send(model, { type: 'probe', run, probe: probeRow(result, phase) });
           },
         });
         if (!live()) return;
-        for (const result of diagnosis.probes) applyProbeRow(model, probeRow(result, 'done'));
+        // Every probe's final row is in the model even if its progress event came too late.
+        for (const result of diagnosis.probes) applyToPanel(model, { type: 'probe', run, probe: probeRow(result, 'done') });
         this.diagnosis = diagnosis;
-        model.phase = 'done';
-        model.verdict = diagnosis.verdict;
-        model.causes = diagnosis.causes;
-        this.post({ type: 'result', run, verdict: diagnosis.verdict, causes: diagnosis.causes });
+        this.send(model, { type: 'result', run, verdict: diagnosis.verdict, causes: diagnosis.causes });
       } catch (e) {
         if (!live()) return;
         const message = e instanceof Error ? e.message : String(e);
-        this.services.log.error(`diagnosis of ${target.host}:${target.port} failed: ${message}`);
-        model.phase = 'failed';
-        model.error = message;
-        settleRows(model);
-        this.post({ type: 'failed', run, message });
+        this.services.log.error(`diagnosis of ${hostPort(target.host, target.port)} failed: ${message}`);
+        this.send(model, { type: 'failed', run, message });
       } finally {
         if (this.abort === ac) this.abort = null;
       }
@@ -144,13 +138,17 @@ class DiagnosisPanel implements vscode.Disposable {
     if (!this.abort || !model || model.phase !== 'running') return;
     this.abort.abort();
     this.abort = null;
-    model.phase = 'cancelled';
-    settleRows(model);
-    this.post({ type: 'cancelled', run: model.run });
+    this.send(model, { type: 'cancelled', run: model.run });
   }
 
   private post(msg: ToPanel): void {
     this.controller.post(msg);
+  }
+
+  /** Changes the host's model exactly as the page will change its own, then tells the page. */
+  private send(model: PanelModel, msg: ToPanel): void {
+    applyToPanel(model, msg);
+    this.post(msg);
   }
 
   private notice(text: string): void {

@@ -89,18 +89,6 @@ export function initialModel(run: number, target: Target, incident: StoredIncide
   };
 }
 
-/** Replaces one probe's row in a model. */
-export function applyProbeRow(model: PanelModel, row: ProbeRowView): void {
-  const i = model.probes.findIndex((p) => p.id === row.id);
-  if (i >= 0) model.probes[i] = row;
-  else model.probes.push(row);
-}
-
-/** Finished runs leave no row "running": a cancelled probe shows as skipped (the page says "Not run." in its language). */
-export function settleRows(model: PanelModel): void {
-  model.probes = model.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
-}
-
 /**
  * Which proxy the failing program would use for this target, read from its
  * environment like curl and most runtimes do (scheme-specific variable, then

@@ -6,17 +6,16 @@ import type { RankedCause, Target, VerifyCommand } from '../../../src/core/types
 import { PROBE_IDS } from '../../../src/core/types';
 import type { StoredIncident } from '../../../src/host/services';
 import {
-  applyProbeRow,
   groupIncidents,
   initialModel,
   probeRow,
   programProxyFor,
   restoredModel,
-  settleRows,
   terminalCommand,
   terminalShell,
   toIncidentView,
 } from '../../../src/host/webview/views';
+import { applyProbeRow, settleRows } from '../../../src/shared/panelModel';
 
 function incident(over: Partial<StoredIncident>): StoredIncident {
   return {
