@@ -7,6 +7,7 @@ import type { Incident } from '../core/types';
 import { CATEGORIES } from '../core/types';
 import { targetKeyOf } from '../shared/protocol';
 import type { IncidentOrigin, StoredIncident } from './services';
+import { clip } from '../core/clip';
 
 /** Longest failure text kept per incident (output is untrusted and may be huge). */
 export const MAX_TEXT_CHARS = 2_000;
@@ -25,10 +26,6 @@ export interface PersistedHistory {
 /** The "host:port" key of an incident (groups the side view and mutes notifications). */
 export function targetKeyOfIncident(incident: Pick<Incident, 'host' | 'port'>): string {
   return targetKeyOf(incident.host, incident.port);
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Newest-first bounded list of incidents, folded by their detector key. */

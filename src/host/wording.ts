@@ -4,6 +4,8 @@
  * `vscode.l10n.t` as `t`, tests pass {@link formatPlain}.
  */
 import type { Category } from '../core/types';
+// The webviews' table: a category or an origin reads the same in a toast, a hover and the panel.
+import { STRINGS } from '../shared/strings';
 import { hostPort } from '../core/target/address';
 import type { Config, IncidentOrigin, StoredIncident } from './services';
 
@@ -26,13 +28,13 @@ export function targetLabel(host: string | null, port: number | null): string | 
 export function failurePhrase(category: Category, target: string | null, t: Translate): string {
   if (target === null) {
     switch (category) {
-      case 'refused': return t('Connection refused');
-      case 'reset': return t('Connection reset');
-      case 'timeout': return t('Connection timed out');
-      case 'dns': return t('Host name could not be resolved');
-      case 'unreachable': return t('Network unreachable');
-      case 'tls': return t('TLS handshake failed');
-      case 'closed': return t('Connection closed before a response');
+      case 'refused': return t(STRINGS.categoryRefused);
+      case 'reset': return t(STRINGS.categoryReset);
+      case 'timeout': return t(STRINGS.categoryTimeout);
+      case 'dns': return t(STRINGS.categoryDns);
+      case 'unreachable': return t(STRINGS.categoryUnreachable);
+      case 'tls': return t(STRINGS.categoryTls);
+      case 'closed': return t(STRINGS.categoryClosed);
     }
   }
   switch (category) {
@@ -54,10 +56,10 @@ export function categoryTitle(category: Category, t: Translate): string {
 /** Where it happened: "terminal 'server'", "debug session 'app' (node)", "file 'app.log'". */
 export function originPhrase(origin: IncidentOrigin, t: Translate): string {
   switch (origin.kind) {
-    case 'terminal': return t("terminal '{0}'", origin.name);
-    case 'debug': return origin.debugType ? t("debug session '{0}' ({1})", origin.name, origin.debugType) : t("debug session '{0}'", origin.name);
-    case 'file': return t("file '{0}'", origin.name);
-    case 'manual': return t('entered by you');
+    case 'terminal': return t(STRINGS.originTerminal, origin.name);
+    case 'debug': return `${t(STRINGS.originDebugSession, origin.name)}${origin.debugType ? ` (${origin.debugType})` : ''}`;
+    case 'file': return t(STRINGS.originFile, origin.name);
+    case 'manual': return t(STRINGS.originManual);
   }
 }
 

@@ -6,22 +6,22 @@
  * placeholders, filled in as text (never HTML).
  */
 export const STRINGS = {
-  // Shared by both pages.
+  // Shared by both pages and by the host's notifications and hovers (one wording table).
   categoryReset: 'Connection reset',
-  categoryTimeout: 'Timed out',
+  categoryTimeout: 'Connection timed out',
   categoryRefused: 'Connection refused',
-  categoryDns: 'Name not resolved',
-  categoryUnreachable: 'Host unreachable',
-  categoryTls: 'TLS failure',
-  categoryClosed: 'Connection closed',
+  categoryDns: 'Host name could not be resolved',
+  categoryUnreachable: 'Network unreachable',
+  categoryTls: 'TLS handshake failed',
+  categoryClosed: 'Connection closed before a response',
   justNow: 'just now',
   secondsAgo: '{0} s ago',
   minutesAgo: '{0} min ago',
   hoursAgo: '{0} h ago',
   durationMs: '{0} ms',
   durationSeconds: '{0} s',
-  originTerminal: 'terminal “{0}”',
-  originManual: 'entered by hand',
+  originTerminal: "terminal '{0}'",
+  originManual: 'entered by you',
   times: '{0} times',
 
   // The diagnosis panel.
@@ -35,8 +35,8 @@ export const STRINGS = {
   metaWhen: 'When',
   metaHowOften: 'How often',
   metaRan: 'Ran',
-  originDebugSession: 'debug session “{0}”',
-  originFile: 'file {0}',
+  originDebugSession: "debug session '{0}'",
+  originFile: "file '{0}'",
   exitCode: '(exit code {0})',
   firstSeen: '(first {0})',
   once: 'once',
@@ -117,7 +117,6 @@ export const STRINGS = {
   clearAll: 'Clear all incidents',
   groupsLabel: 'Incidents by target',
   unknownSource: 'unknown source',
-  originDebug: 'debug “{0}”',
   loading: 'Loading…',
   emptyTitle: 'No connection failures seen yet.',
   emptyBody: 'Connection Doctor watches terminals and debug sessions. When a program fails to connect (refused, reset, timed out, DNS, TLS), the failure shows up here.',

@@ -5,6 +5,8 @@
  */
 import type { Category, ProbeId } from '../core/types';
 import { bracketHost } from '../core/target/address';
+import type { OriginView } from '../shared/protocol';
+import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import { t } from './l10n';
 
@@ -80,6 +82,22 @@ const CATEGORY_LABEL_KEY: Readonly<Record<Category, StringKey>> = {
   tls: 'categoryTls',
   closed: 'categoryClosed',
 };
+
+/** Where an incident was seen, in the same words as the host's notifications. */
+export function originLabel(o: OriginView): string {
+  switch (o.kind) {
+    case 'terminal':
+      return t('originTerminal', o.name);
+    case 'debug':
+      return t('originDebugSession', o.name);
+    case 'file':
+      return t('originFile', o.name);
+    case 'manual':
+      return t('originManual');
+    default:
+      return assertNever(o.kind, 'origin');
+  }
+}
 
 /** The translated label of an id, or the id itself when it has none (an id from a newer host). */
 function labelOf<K extends string>(keys: Readonly<Record<K, StringKey>>, id: K): string {

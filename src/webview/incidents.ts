@@ -6,9 +6,10 @@
 import type { IncidentGroupView, IncidentView, ToIncidents } from '../shared/protocol';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
-import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, relativeTime } from './dom';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, originLabel, relativeTime } from './dom';
 import { currentStrings, setStrings, t } from './l10n';
 import { onHostMessage, vscodeApi } from './vscodeApi';
+import { clip } from '../core/clip';
 
 interface ViewState {
   filter: string;
@@ -94,25 +95,12 @@ function matches(g: IncidentGroupView, i: IncidentView, needle: string): boolean
 }
 
 function originText(i: IncidentView): string {
-  const o = i.origin;
-  if (!o) return t('unknownSource');
-  switch (o.kind) {
-    case 'terminal':
-      return t('originTerminal', o.name);
-    case 'debug':
-      return t('originDebug', o.name);
-    case 'file':
-      return o.name;
-    case 'manual':
-      return t('originManual');
-    default:
-      return assertNever(o.kind, 'kind');
-  }
+  return i.origin ? originLabel(i.origin) : t('unknownSource');
 }
 
 function firstLine(text: string): string {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return clip(line, 200);
 }
 
 function renderList(): void {
@@ -202,7 +190,7 @@ function renderIncident(i: IncidentView, now: number): HTMLLIElement {
   const id = i.id ?? '';
   const main = h(
     'button',
-    { type: 'button', class: 'row-main incident-main', 'data-focus-key': `incident-${id}`, title: i.text.length > 2000 ? `${i.text.slice(0, 2000)}…` : i.text },
+    { type: 'button', class: 'row-main incident-main', 'data-focus-key': `incident-${id}`, title: clip(i.text, 2000) },
     icon(CATEGORY_ICON[i.category] ?? 'question', `category category-${i.category}`),
     h('span', { class: 'incident-lines' }, h('span', { class: 'incident-text' }, firstLine(i.text)), h('span', { class: 'incident-meta' }, [i.code ?? categoryLabel(i.category), originText(i), i.count > 1 ? t('repeatCount', i.count) : '', relativeTime(i.lastSeen, now)].filter((x) => x !== '').join(' · '))),
   );

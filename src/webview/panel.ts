@@ -10,7 +10,7 @@ import { applyToPanel } from '../shared/panelModel';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
-import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, probeLabel, relativeTime } from './dom';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, originLabel, probeLabel, relativeTime } from './dom';
 import { currentStrings, setStrings, t, tNodes } from './l10n';
 import { onHostMessage, vscodeApi } from './vscodeApi';
 
@@ -114,7 +114,7 @@ function renderHeader(m: PanelModel): HTMLElement {
     if (inc.code) row(t('metaError'), h('code', {}, inc.code));
     if (inc.origin) {
       const o = inc.origin;
-      const where = o.kind === 'terminal' ? t('originTerminal', o.name) : o.kind === 'debug' ? t('originDebugSession', o.name) : o.kind === 'file' ? t('originFile', o.name) : o.name || t('originManual');
+      const where = originLabel(o);
       row(t('metaSeenIn'), where, o.commandLine ? ' ' : null, o.commandLine ? h('code', { class: 'command-line' }, o.commandLine) : null, o.exitCode !== undefined ? ` ${t('exitCode', o.exitCode)}` : '');
     }
     if (inc.ecosystem) row(t('metaProgram'), inc.ecosystem);

@@ -8,6 +8,7 @@ import { maskSecrets } from '../diagnose/mask';
 import { renderText } from '../diagnose/textReport';
 import type { Diagnosis, Incident, RankedCause } from '../types';
 import { targetText } from './agentInput';
+import { clip } from '../clip';
 
 /** How many causes are detailed (the others are named with their confidence). */
 export const DETAILED_CAUSES = 3;
@@ -85,7 +86,7 @@ function echo(text: string): string {
   return text
     .split('\n')
     .slice(0, ECHO_LINES)
-    .map((l) => (l.length > ECHO_LINE_CHARS ? `${l.slice(0, ECHO_LINE_CHARS - 1)}…` : l))
+    .map((l) => clip(l, ECHO_LINE_CHARS))
     .join('\n');
 }
 

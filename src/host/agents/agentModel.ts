@@ -12,6 +12,7 @@ import { isIgnoredHost } from '../configModel';
 import type { IncidentStore, StoredIncident } from '../services';
 import type { Translate } from '../wording';
 import { targetLabel } from '../wording';
+import { clip } from '../../core/clip';
 
 /** Tool names (contributes.languageModelTools; a unit test compares them). */
 export const LmTools = {
@@ -151,7 +152,7 @@ export function incidentsText(list: readonly StoredIncident[], input: LmIncident
 function oneLine(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\x00-\x1f\x7f]+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return clip(flat, max);
 }
 
 function ago(ms: number): string {

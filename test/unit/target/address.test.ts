@@ -62,3 +62,13 @@ describe('target/schemes', () => {
     assert.equal(programScheme('node'), null);
   });
 });
+
+describe('clip', () => {
+  it('keeps short text and cuts long text to exactly the limit, ending in an ellipsis', async () => {
+    const { clip } = await import('../../../src/core/clip');
+    assert.equal(clip('abc', 3), 'abc');
+    assert.equal(clip('abcd', 3), 'ab…');
+    assert.equal(clip('abcd', 3).length, 3);
+    assert.equal(clip('', 0), '');
+  });
+});
