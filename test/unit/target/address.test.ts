@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { bracketHost, hostPort, isLocalhostName, isLoopbackAddress, isLoopbackHost, isWildcardAddress, splitHostPort, urlHost } from '../../../src/core/target/address';
+import { clip } from '../../../src/core/clip';
 import { defaultPort, programScheme, SCHEME_PORTS, TLS_SCHEMES } from '../../../src/core/target/schemes';
 
 describe('target/address', () => {
@@ -64,8 +65,7 @@ describe('target/schemes', () => {
 });
 
 describe('clip', () => {
-  it('keeps short text and cuts long text to exactly the limit, ending in an ellipsis', async () => {
-    const { clip } = await import('../../../src/core/clip');
+  it('keeps short text and cuts long text to exactly the limit, ending in an ellipsis', () => {
     assert.equal(clip('abc', 3), 'abc');
     assert.equal(clip('abcd', 3), 'ab…');
     assert.equal(clip('abcd', 3).length, 3);
