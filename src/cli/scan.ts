@@ -51,7 +51,7 @@ export async function runScan(args: string[]): Promise<number> {
 }
 
 /** Feeds a byte stream through one detector; incidents in order of first line. */
-async function scanStream(input: Readable): Promise<Incident[]> {
+export async function scanStream(input: Readable): Promise<Incident[]> {
   // Every incident is reported (the detector's history bound is for long-lived watchers);
   // memory grows with distinct failures only, not with the input.
   const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: Number.MAX_SAFE_INTEGER });
@@ -62,9 +62,9 @@ async function scanStream(input: Readable): Promise<Incident[]> {
   return detector.snapshot();
 }
 
-/** The JSON Lines contract of issue 3 (field order kept stable). */
-function toJsonLine(incident: Incident, file: string | null): string {
-  const record = {
+/** One incident of the JSON Lines contract of issue 3 (field order kept stable). */
+export function scanRecord(incident: Incident, file: string | null = null): ScanRecord {
+  return {
     ...(file !== null ? { file } : {}),
     line: incident.line,
     endLine: incident.endLine,
@@ -80,10 +80,17 @@ function toJsonLine(incident: Incident, file: string | null): string {
     count: incident.count,
     text: incident.text,
   };
-  return `${JSON.stringify(record)}\n`;
 }
 
-function toHuman(incident: Incident, file: string | null, paint: (code: number, text: string) => string): string {
+/** What `scan --json` prints per incident. */
+export type ScanRecord = { file?: string } & Pick<Incident, 'line' | 'endLine' | 'category' | 'also' | 'code' | 'syscall' | 'host' | 'port' | 'url' | 'ecosystem' | 'rule' | 'count' | 'text'>;
+
+function toJsonLine(incident: Incident, file: string | null): string {
+  return `${JSON.stringify(scanRecord(incident, file))}\n`;
+}
+
+/** One incident as the human-readable scan prints it (colours through `paint`). */
+export function toHuman(incident: Incident, file: string | null, paint: (code: number, text: string) => string): string {
   const where = `${file !== null ? `${file}:` : ''}${incident.line}${incident.endLine !== incident.line ? `-${incident.endLine}` : ''}`;
   const peer = incident.host !== null ? `${incident.host}${incident.port !== null ? `:${incident.port}` : ''}` : incident.port !== null ? `port ${incident.port}` : 'unknown peer';
   const extra = [incident.code, incident.count > 1 ? `×${incident.count}` : null, incident.also.length > 0 ? `also ${incident.also.join(', ')}` : null].filter((x) => x !== null).join('  ');
