@@ -4,9 +4,10 @@
  * incident), the consent it asks for, and the incidents list. Unit-tested in plain Node.
  */
 import type { DiagnoseSubject, DiagnoseToolInput } from '../../core/agents/agentInput';
-import { diagnoseSubject, isLocalTarget, targetText } from '../../core/agents/agentInput';
+import { diagnoseSubject, isLoopbackTarget } from '../../core/agents/agentInput';
 import { maskSecrets } from '../../core/diagnose/mask';
 import { targetFromIncident } from '../../core/probes/target';
+import { hostPort } from '../../core/target/address';
 import type { Target } from '../../core/types';
 import { isIgnoredHost } from '../configModel';
 import type { IncidentStore, StoredIncident } from '../services';
@@ -81,13 +82,13 @@ export function refusal(target: Target, ignoredHosts: readonly string[]): string
 }
 
 /**
- * The confirmation the probing tool asks for, or null when none is needed: probing this
- * machine in a trusted workspace is what "Diagnose" does anyway; any other host, or any
- * probe requested in Restricted Mode, is confirmed by the user first.
+ * The confirmation the probing tool asks for, or null when none is needed: probing a
+ * loopback target in a trusted workspace reaches nothing beyond this machine; any other
+ * host, or any probe requested in Restricted Mode, is confirmed by the user first.
  */
 export function probeConfirmation(target: Target, trusted: boolean, t: Translate): { title: string; message: string } | null {
-  if (trusted && isLocalTarget(target)) return null;
-  const where = targetText(target);
+  if (trusted && isLoopbackTarget(target)) return null;
+  const where = hostPort(target.host, target.port);
   return {
     title: t('Probe {0}?', where),
     message: t(
