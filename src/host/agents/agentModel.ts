@@ -3,6 +3,7 @@
  * diagnose tool is about (an incident of the history, a text, a target, or the latest
  * incident), the consent it asks for, and the incidents list. Unit-tested in plain Node.
  */
+import { join } from 'node:path';
 import type { DiagnoseSubject, DiagnoseToolInput } from '../../core/agents/agentInput';
 import { diagnoseSubject, isLoopbackTarget } from '../../core/agents/agentInput';
 import { maskSecrets } from '../../core/diagnose/mask';
@@ -23,6 +24,21 @@ export const LmTools = {
 
 /** Id of the MCP server definition provider (contributes.mcpServerDefinitionProviders). */
 export const MCP_PROVIDER_ID = 'connectionDoctor.mcp';
+
+/** The label VS Code shows for the bundled MCP server. */
+export const MCP_SERVER_LABEL = 'Connection Doctor';
+
+/**
+ * How VS Code starts the bundled MCP server: the editor's own runtime running dist/cli.js.
+ * Untrusted workspaces get `--offline` (nothing is probed); Electron needs ELECTRON_RUN_AS_NODE to act as Node.
+ */
+export function mcpLaunch(extensionPath: string, trusted: boolean, runtime: { execPath: string; electron: boolean }): { command: string; args: string[]; env: Record<string, string> } {
+  return {
+    command: runtime.execPath,
+    args: [join(extensionPath, 'dist', 'cli.js'), 'mcp', ...(trusted ? [] : ['--offline'])],
+    env: runtime.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
 
 /** Input of connectionDoctor_diagnose: the MCP tool's, plus an incident of the history. */
 export interface LmDiagnoseInput extends DiagnoseToolInput {
