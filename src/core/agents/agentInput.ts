@@ -5,7 +5,9 @@
  * activation (detection and target parsing only, no probes).
  */
 import { detectText } from '../detect/detect';
-import { isLocalHost, parseTarget, targetFromIncident } from '../probes/target';
+import { parseTarget, targetFromIncident } from '../probes/target';
+import { isLoopbackHost } from '../target/address';
+import { SCHEME_PORTS } from '../target/schemes';
 import type { Incident, Target } from '../types';
 
 /** Longest error text read (the detector needs the failure's lines, not a whole log). */
@@ -15,7 +17,7 @@ export const MAX_SCAN_CHARS = 1024 * 1024;
 /** Longest target accepted. */
 export const MAX_TARGET_CHARS = 2048;
 /** Port assumed for a host given alone (a DNS question): the probes still need one. */
-export const HOST_ONLY_PORT = 443;
+export const HOST_ONLY_PORT = SCHEME_PORTS.https;
 
 /** The input of the diagnose tools (both MCP and VS Code). */
 export interface DiagnoseToolInput {
@@ -72,12 +74,7 @@ export function diagnoseSubject(input: Pick<DiagnoseToolInput, 'error' | 'target
   return { target, incident, note: null };
 }
 
-/** Whether probing the target contacts only this machine (no confirmation needed). */
-export function isLocalTarget(target: Target): boolean {
-  return isLocalHost(target.host);
-}
-
-/** "host:port", with IPv6 hosts in brackets. */
-export function targetText(target: Pick<Target, 'host' | 'port'>): string {
-  return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+/** Whether the target is loopback (probing it needs no confirmation, as for Diagnose). */
+export function isLoopbackTarget(target: Target): boolean {
+  return isLoopbackHost(target.host);
 }

@@ -7,8 +7,8 @@ import { explainCategory } from '../knowledge/categories';
 import { maskSecrets } from '../diagnose/mask';
 import { renderText } from '../diagnose/textReport';
 import type { Diagnosis, Incident, RankedCause } from '../types';
-import { targetText } from './agentInput';
 import { clip } from '../clip';
+import { hostPort } from '../target/address';
 
 /** How many causes are detailed (the others are named with their confidence). */
 export const DETAILED_CAUSES = 3;
@@ -116,7 +116,7 @@ function agentCause(c: RankedCause, ecosystem: string | null, targetKnown: boole
 /** The diagnose result: the terminal report's text (top causes, evidence, fixes, checks) and its data. */
 export function diagnosisResult(d: Diagnosis, options: { note?: string | null; report?: string } = {}): AgentResult<AgentDiagnosis> {
   const data: AgentDiagnosis = {
-    target: targetText(d.target),
+    target: hostPort(d.target.host, d.target.port),
     url: d.target.url,
     verdict: d.verdict,
     incident: d.incident ? agentIncident(d.incident) : null,
@@ -141,7 +141,7 @@ export function explanationResult(incident: Incident, causes: readonly RankedCau
     causes: causes.slice(0, DETAILED_CAUSES).map((c) => agentCause(c, incident.ecosystem, incident.host !== null && incident.port !== null)),
     note: 'Ranked from the error text alone, without any probe: diagnosing the connection adds live evidence.',
   };
-  const where = incident.host !== null ? ` — ${incident.host.includes(':') ? `[${incident.host}]` : incident.host}${incident.port !== null ? `:${incident.port}` : ''}` : '';
+  const where = incident.host !== null ? ` — ${hostPort(incident.host, incident.port)}` : '';
   const lines = [`${incident.category}${incident.code ? ` (${incident.code})` : ''}${where}${incident.ecosystem ? `, printed by ${incident.ecosystem}` : ''}`, data.meaning, ''];
   if (data.causes.length === 0) lines.push('No cause of the knowledge base matches this failure.');
   data.causes.forEach((c, n) => {

@@ -3,10 +3,12 @@
  * diagnose tool is about (an incident of the history, a text, a target, or the latest
  * incident), the consent it asks for, and the incidents list. Unit-tested in plain Node.
  */
+import { join } from 'node:path';
 import type { DiagnoseSubject, DiagnoseToolInput } from '../../core/agents/agentInput';
-import { diagnoseSubject, isLocalTarget, targetText } from '../../core/agents/agentInput';
+import { diagnoseSubject, isLoopbackTarget } from '../../core/agents/agentInput';
 import { maskSecrets } from '../../core/diagnose/mask';
 import { targetFromIncident } from '../../core/probes/target';
+import { hostPort } from '../../core/target/address';
 import type { Target } from '../../core/types';
 import { isIgnoredHost } from '../configModel';
 import type { IncidentStore, StoredIncident } from '../services';
@@ -23,6 +25,21 @@ export const LmTools = {
 
 /** Id of the MCP server definition provider (contributes.mcpServerDefinitionProviders). */
 export const MCP_PROVIDER_ID = 'connectionDoctor.mcp';
+
+/** The label VS Code shows for the bundled MCP server. */
+export const MCP_SERVER_LABEL = 'Connection Doctor';
+
+/**
+ * How VS Code starts the bundled MCP server: the editor's own runtime running dist/cli.js.
+ * Untrusted workspaces get `--offline` (nothing is probed); Electron needs ELECTRON_RUN_AS_NODE to act as Node.
+ */
+export function mcpLaunch(extensionPath: string, trusted: boolean, runtime: { execPath: string; electron: boolean }): { command: string; args: string[]; env: Record<string, string> } {
+  return {
+    command: runtime.execPath,
+    args: [join(extensionPath, 'dist', 'cli.js'), 'mcp', ...(trusted ? [] : ['--offline'])],
+    env: runtime.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
 
 /** Input of connectionDoctor_diagnose: the MCP tool's, plus an incident of the history. */
 export interface LmDiagnoseInput extends DiagnoseToolInput {
@@ -82,13 +99,13 @@ export function refusal(target: Target, ignoredHosts: readonly string[]): string
 }
 
 /**
- * The confirmation the probing tool asks for, or null when none is needed: probing this
- * machine in a trusted workspace is what "Diagnose" does anyway; any other host, or any
- * probe requested in Restricted Mode, is confirmed by the user first.
+ * The confirmation the probing tool asks for, or null when none is needed: probing a
+ * loopback target in a trusted workspace reaches nothing beyond this machine; any other
+ * host, or any probe requested in Restricted Mode, is confirmed by the user first.
  */
 export function probeConfirmation(target: Target, trusted: boolean, t: Translate): { title: string; message: string } | null {
-  if (trusted && isLocalTarget(target)) return null;
-  const where = targetText(target);
+  if (trusted && isLoopbackTarget(target)) return null;
+  const where = hostPort(target.host, target.port);
   return {
     title: t('Probe {0}?', where),
     message: t(

@@ -5,13 +5,13 @@
  * The engine loads on the first call, as for the panel.
  */
 import * as vscode from 'vscode';
-import { targetText } from '../../core/agents/agentInput';
+import { incidentInText } from '../../core/agents/agentInput';
+import { hostPort } from '../../core/target/address';
 import { CONFIG_BOUNDS, intFrom } from '../configModel';
 import { loadEngine } from '../engineLoader';
 import type { Services } from '../services';
 import type { LmDiagnoseInput, LmExplainInput, LmIncidentsInput } from './agentModel';
 import { incidentsText, lmDiagnoseSubject, probeConfirmation, refusal } from './agentModel';
-import { incidentInText } from '../../core/agents/agentInput';
 import type { LmPreparedToolInvocation, LmTool, LmToolResult, NewerVscodeApi } from './lmApi';
 
 type ResultApi = Required<Pick<NewerVscodeApi, 'LanguageModelToolResult' | 'LanguageModelTextPart'>>;
@@ -27,7 +27,7 @@ export function diagnoseTool(services: Services, api: ResultApi): LmTool<LmDiagn
       const subject = lmDiagnoseSubject(input, services.incidents);
       // Bad input or an ignored host: invoke() says why, without asking first.
       if ('error' in subject || refusal(subject.target, services.config.current.ignoredHosts)) return undefined;
-      const where = targetText(subject.target);
+      const where = hostPort(subject.target.host, subject.target.port);
       const confirm = probeConfirmation(subject.target, vscode.workspace.isTrusted, vscode.l10n.t);
       return {
         invocationMessage: vscode.l10n.t('Probing {0}', where),
@@ -40,7 +40,7 @@ export function diagnoseTool(services: Services, api: ResultApi): LmTool<LmDiagn
       if ('error' in subject) throw new Error(subject.error);
       const refused = refusal(subject.target, config.ignoredHosts);
       if (refused) throw new Error(refused);
-      const where = targetText(subject.target);
+      const where = hostPort(subject.target.host, subject.target.port);
       services.log.info(`agent tool: diagnose ${where}`);
       const ac = new AbortController();
       const cancel = token.onCancellationRequested(() => ac.abort());

@@ -6,21 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { Owner } from '../disposables';
+import { MCP_SERVER_LABEL, mcpLaunch } from './agentModel';
 import type { McpDefinitionProvider, McpStdioDefinition, NewerVscodeApi } from './lmApi';
-
-/** The label agents and the MCP server list show. */
-export const MCP_SERVER_LABEL = 'Connection Doctor';
-
-/** How the bundled server is started: the command, its arguments and environment. */
-export function mcpLaunch(extensionPath: string, trusted: boolean): { command: string; args: string[]; env: Record<string, string> } {
-  const cli = vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'cli.js').fsPath;
-  return {
-    command: process.execPath,
-    args: [cli, 'mcp', ...(trusted ? [] : ['--offline'])],
-    // On the desktop the extension host is Electron: this makes it run the script as Node.
-    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
-  };
-}
 
 /** {@link McpDefinitionProvider} of the bundled server. */
 export class McpServerProvider extends Owner implements McpDefinitionProvider {
@@ -38,7 +25,7 @@ export class McpServerProvider extends Owner implements McpDefinitionProvider {
 
   provideMcpServerDefinitions(): McpStdioDefinition[] {
     const trusted = vscode.workspace.isTrusted;
-    const { command, args, env } = mcpLaunch(this.context.extensionPath, trusted);
+    const { command, args, env } = mcpLaunch(this.context.extensionPath, trusted, { execPath: process.execPath, electron: process.versions.electron !== undefined });
     const version = String((this.context.extension.packageJSON as { version?: unknown }).version ?? '0');
     // The version changes with trust, so VS Code refreshes the tool list it cached.
     return [new this.Definition(MCP_SERVER_LABEL, command, args, env, trusted ? version : `${version}-offline`)];

@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { mcpLaunch } from '../../../src/host/agents/agentModel';
 import { refusedPort } from '../../support/refusedPort';
 
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'dist', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
-async function connect(args: string[] = []): Promise<{ client: Client; stderr: () => string }> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd: REPO, stderr: 'pipe', env: { PATH: process.env.PATH ?? '' } });
+async function connect(args: string[] = [], command: { command: string; args: string[]; env?: Record<string, string> } = { command: process.execPath, args: [CLI, 'mcp', ...args] }): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({ command: command.command, args: command.args, cwd: REPO, stderr: 'pipe', env: { PATH: process.env.PATH ?? '', ...command.env } });
   let err = '';
   transport.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const client = new Client({ name: 'connection-doctor-test', version: '1.0.0' });
@@ -246,5 +247,45 @@ describe('connection-doctor mcp (SDK client over stdio)', function () {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown option '--online'/);
     assert.equal(r.stdout, '');
+  });
+
+  describe('as documented and as VS Code starts it', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const agents = readme.slice(readme.indexOf('\n## Agents'), readme.indexOf('\n## ', readme.indexOf('\n## Agents') + 5));
+    const here = (text: string): string => text.split('/path/to/connection-doctor').join(REPO);
+
+    async function toolNames(command: { command: string; args: string[]; env?: Record<string, string> }): Promise<string[]> {
+      const c = await connect([], command);
+      try {
+        return (await c.client.listTools()).tools.map((t) => t.name).sort();
+      } finally {
+        await c.client.close();
+      }
+    }
+
+    it('starts from the README\'s MCP client JSON', async () => {
+      const block = /```json\n(\{\n\s+"mcpServers"[\s\S]*?)```/.exec(agents)?.[1];
+      assert.ok(block, 'the Agents section has the mcpServers JSON');
+      const config = JSON.parse(here(block)) as { mcpServers: Record<string, { command: string; args: string[] }> };
+      const server = config.mcpServers['connection-doctor'];
+      assert.equal(server.command, 'node');
+      assert.deepEqual(await toolNames({ command: process.execPath, args: server.args }), ['diagnose_connection', 'explain_failure', 'scan_output']);
+    });
+
+    it('starts from the README\'s claude mcp add command (the words after --)', async () => {
+      const line = agents.split('\n').find((l) => l.startsWith('claude mcp add '));
+      assert.ok(line, 'the Agents section has a claude mcp add line');
+      assert.match(line, /--transport stdio connection-doctor -- /);
+      const [program, ...args] = here(line.slice(line.indexOf(' -- ') + 4)).trim().split(/\s+/);
+      assert.equal(program, 'node');
+      assert.deepEqual(await toolNames({ command: process.execPath, args }), ['diagnose_connection', 'explain_failure', 'scan_output']);
+    });
+
+    it('starts as the VS Code provider launches it: offline in an untrusted workspace', async () => {
+      const runtime = { execPath: process.execPath, electron: false };
+      assert.deepEqual(await toolNames(mcpLaunch(REPO, true, runtime)), ['diagnose_connection', 'explain_failure', 'scan_output']);
+      assert.deepEqual(await toolNames(mcpLaunch(REPO, false, runtime)), ['explain_failure', 'scan_output']);
+      assert.deepEqual(mcpLaunch(REPO, true, { execPath: '/opt/code/code', electron: true }).env, { ELECTRON_RUN_AS_NODE: '1' });
+    });
   });
 });

@@ -43,13 +43,15 @@ describe('agent tools model', () => {
     assert.ok('error' in empty && /No connection failure has been seen/.test(empty.error));
   });
 
-  it('asks before probing another machine, or anything in Restricted Mode; not for this machine', () => {
+  it('asks before probing any non-loopback host, or anything in Restricted Mode; not for loopback', () => {
     const remote = probeConfirmation({ host: 'db.internal', port: 5432, scheme: null, url: null }, true, formatPlain);
     assert.equal(remote?.title, 'Probe db.internal:5432?');
     assert.match(remote?.message ?? '', /`db\.internal:5432`/);
     const v6 = probeConfirmation({ host: '2001:db8::1', port: 443, scheme: null, url: null }, true, formatPlain);
     assert.equal(v6?.title, 'Probe [2001:db8::1]:443?');
-    for (const host of ['127.0.0.1', 'localhost', '::1']) {
+    // This machine's own LAN address is not loopback: the user confirms it like any other host.
+    assert.ok(probeConfirmation({ host: '192.168.1.20', port: 22, scheme: null, url: null }, true, formatPlain));
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', 'api.localhost', '::1']) {
       assert.equal(probeConfirmation({ host, port: 3000, scheme: null, url: null }, true, formatPlain), null, host);
       assert.ok(probeConfirmation({ host, port: 3000, scheme: null, url: null }, false, formatPlain), `${host} untrusted`);
     }
