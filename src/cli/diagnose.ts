@@ -11,6 +11,7 @@ import type { Incident, Target } from '../core/types';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
 import { renderText } from '../core/diagnose/textReport';
 import { ProgressLine } from '../core/diagnose/progress';
+import { jsonForTerminal, sanitizeForTerminal, sanitizeLines } from './terminalText';
 
 /** Largest --error-file read (the detector only needs the failure's lines). */
 const MAX_ERROR_FILE = 4 * 1024 * 1024;
@@ -63,10 +64,10 @@ export async function runDiagnose(args: string[]): Promise<number> {
       attempts: parsed.attempts,
       signal: ac.signal,
       env: process.env,
-      onProbe: progress ? (r, phase) => progress.update(r, phase) : undefined,
+      onProbe: progress ? (r, phase) => progress.update({ ...r, summary: sanitizeForTerminal(r.summary) }, phase) : undefined,
     });
     progress?.done();
-    process.stdout.write(parsed.json ? `${JSON.stringify(diagnosis)}\n` : renderText(diagnosis));
+    process.stdout.write(parsed.json ? `${jsonForTerminal(diagnosis)}\n` : sanitizeLines(renderText(diagnosis)));
     return 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -74,7 +75,8 @@ export async function runDiagnose(args: string[]): Promise<number> {
 }
 
 function fail(message: string): number {
-  process.stderr.write(`connection-doctor diagnose: ${message}\n`);
+  // Messages quote the target and file name the user gave, which may hold controls.
+  process.stderr.write(`connection-doctor diagnose: ${sanitizeForTerminal(message)}\n`);
   return 2;
 }
 
