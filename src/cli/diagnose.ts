@@ -9,6 +9,7 @@ import { runDiagnosis } from '../core/diagnose/diagnose';
 import { parseTarget, targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
+import { maskDeep, maskSecrets } from '../core/diagnose/mask';
 import { renderText } from '../core/diagnose/textReport';
 import { ProgressLine } from '../core/diagnose/progress';
 import { jsonForTerminal, sanitizeForTerminal, sanitizeLines } from './terminalText';
@@ -64,10 +65,10 @@ export async function runDiagnose(args: string[]): Promise<number> {
       attempts: parsed.attempts,
       signal: ac.signal,
       env: process.env,
-      onProbe: progress ? (r, phase) => progress.update({ ...r, summary: sanitizeForTerminal(r.summary) }, phase) : undefined,
+      onProbe: progress ? (r, phase) => progress.update({ ...r, summary: sanitizeForTerminal(maskSecrets(r.summary)) }, phase) : undefined,
     });
     progress?.done();
-    process.stdout.write(parsed.json ? `${jsonForTerminal(diagnosis)}\n` : sanitizeLines(renderText(diagnosis)));
+    process.stdout.write(parsed.json ? `${jsonForTerminal(maskDeep(diagnosis))}\n` : sanitizeLines(renderText(diagnosis)));
     return 0;
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -158,4 +158,15 @@ describe('terminal safety of everything the CLI prints', function () {
     assert.equal(bad.code, 2);
     await assertUntouched(bad.stderr, 'scan error');
   });
+
+  it('diagnose masks credentials from the error text in --json and in text', async () => {
+    const port = await refusedPort();
+    const error = `FetchError: request to http://app:hunter2hunter2@127.0.0.1:${port}/x?access_token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 failed, reason: connect ECONNREFUSED 127.0.0.1:${port}`;
+    for (const json of [true, false]) {
+      const r = await run(['diagnose', ...(json ? ['--json'] : []), '--timeout', '1500', '--attempts', '1', '--error', error]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stdout.includes('hunter2') && !r.stdout.includes('aBcDeFgHiJkLmNoPq'), r.stdout.slice(0, 2000));
+      assert.ok(r.stdout.includes('****'));
+    }
+  });
 });
