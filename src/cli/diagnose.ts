@@ -3,7 +3,6 @@
  * text) and prints the ranked causes, as JSON or as a readable report.
  * Exit 0 when a diagnosis ran (whatever it found), 2 for bad input.
  */
-import { readFile } from 'node:fs/promises';
 import { detectText } from '../core/detect/detect';
 import { runDiagnosis } from '../core/diagnose/diagnose';
 import { parseTarget, targetFromIncident } from '../core/probes/target';
@@ -12,10 +11,13 @@ import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
 import { maskDeep, maskSecrets } from '../core/diagnose/mask';
 import { renderText } from '../core/diagnose/textReport';
 import { ProgressLine } from '../core/diagnose/progress';
+import { readBounded } from './boundedRead';
 import { jsonForTerminal, sanitizeForTerminal, sanitizeLines } from './terminalText';
 
 /** Largest --error-file read (the detector only needs the failure's lines). */
 const MAX_ERROR_FILE = 4 * 1024 * 1024;
+/** Longest wait for a pipe or FIFO given as --error-file to end. */
+const ERROR_FILE_WAIT_MS = 5_000;
 
 /** Runs the command; resolves to the exit status. */
 export async function runDiagnose(args: string[]): Promise<number> {
@@ -32,11 +34,10 @@ export async function runDiagnose(args: string[]): Promise<number> {
     errorGiven = true;
     let text = parsed.errorText ?? '';
     if (parsed.errorFile !== undefined) {
-      try {
-        text = (await readFile(parsed.errorFile)).subarray(0, MAX_ERROR_FILE).toString('utf8');
-      } catch (e) {
-        return fail(`cannot read --error-file "${parsed.errorFile}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      const read = await readBounded(parsed.errorFile, MAX_ERROR_FILE, ERROR_FILE_WAIT_MS);
+      if ('error' in read) return fail(`--error-file: ${read.error}`);
+      if (read.timedOut && read.text === '') return fail(`--error-file: nothing arrived from "${parsed.errorFile}" within ${ERROR_FILE_WAIT_MS / 1000} s`);
+      text = read.text;
     }
     const incidents = detectText(text);
     incident = incidents.find((i) => targetFromIncident(i) !== null) ?? incidents[0] ?? null;
