@@ -2,6 +2,8 @@
  * The command-line tool: `connection-doctor scan` finds connection failures in
  * logs, `connection-doctor diagnose` probes a target and ranks the causes.
  */
+import { sanitizeForTerminal } from './cli/terminalText';
+
 const USAGE = `Usage:
   connection-doctor scan [--json] [FILE...]
   connection-doctor diagnose [--json] [--timeout MS] [--attempts N] [--error TEXT | --error-file FILE] [TARGET]
@@ -29,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     default:
-      process.stderr.write(command ? `connection-doctor: unknown command '${command}'\n${USAGE}` : USAGE);
+      process.stderr.write(command ? `connection-doctor: unknown command '${sanitizeForTerminal(command)}'\n${USAGE}` : USAGE);
       return 2;
   }
 }
@@ -39,7 +41,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`connection-doctor: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`connection-doctor: ${sanitizeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 2;
   },
 );

@@ -3,17 +3,21 @@
  * text) and prints the ranked causes, as JSON or as a readable report.
  * Exit 0 when a diagnosis ran (whatever it found), 2 for bad input.
  */
-import { readFile } from 'node:fs/promises';
 import { detectText } from '../core/detect/detect';
 import { runDiagnosis } from '../core/diagnose/diagnose';
 import { parseTarget, targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
+import { maskDeep, maskSecrets } from '../core/diagnose/mask';
 import { renderText } from '../core/diagnose/textReport';
 import { ProgressLine } from '../core/diagnose/progress';
+import { readBounded } from './boundedRead';
+import { jsonForTerminal, sanitizeForTerminal, sanitizeLines } from './terminalText';
 
 /** Largest --error-file read (the detector only needs the failure's lines). */
 const MAX_ERROR_FILE = 4 * 1024 * 1024;
+/** Longest wait for a pipe or FIFO given as --error-file to end. */
+const ERROR_FILE_WAIT_MS = 5_000;
 
 /** Runs the command; resolves to the exit status. */
 export async function runDiagnose(args: string[]): Promise<number> {
@@ -30,11 +34,10 @@ export async function runDiagnose(args: string[]): Promise<number> {
     errorGiven = true;
     let text = parsed.errorText ?? '';
     if (parsed.errorFile !== undefined) {
-      try {
-        text = (await readFile(parsed.errorFile)).subarray(0, MAX_ERROR_FILE).toString('utf8');
-      } catch (e) {
-        return fail(`cannot read --error-file "${parsed.errorFile}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      const read = await readBounded(parsed.errorFile, MAX_ERROR_FILE, ERROR_FILE_WAIT_MS);
+      if ('error' in read) return fail(`--error-file: ${read.error}`);
+      if (read.timedOut && read.text === '') return fail(`--error-file: nothing arrived from "${parsed.errorFile}" within ${ERROR_FILE_WAIT_MS / 1000} s`);
+      text = read.text;
     }
     const incidents = detectText(text);
     incident = incidents.find((i) => targetFromIncident(i) !== null) ?? incidents[0] ?? null;
@@ -63,10 +66,10 @@ export async function runDiagnose(args: string[]): Promise<number> {
       attempts: parsed.attempts,
       signal: ac.signal,
       env: process.env,
-      onProbe: progress ? (r, phase) => progress.update(r, phase) : undefined,
+      onProbe: progress ? (r, phase) => progress.update({ ...r, summary: sanitizeForTerminal(maskSecrets(r.summary)) }, phase) : undefined,
     });
     progress?.done();
-    process.stdout.write(parsed.json ? `${JSON.stringify(diagnosis)}\n` : renderText(diagnosis));
+    process.stdout.write(parsed.json ? `${jsonForTerminal(maskDeep(diagnosis))}\n` : sanitizeLines(renderText(diagnosis)));
     return 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -74,7 +77,8 @@ export async function runDiagnose(args: string[]): Promise<number> {
 }
 
 function fail(message: string): number {
-  process.stderr.write(`connection-doctor diagnose: ${message}\n`);
+  // Messages quote the target and file name the user gave, which may hold controls.
+  process.stderr.write(`connection-doctor diagnose: ${sanitizeForTerminal(message)}\n`);
   return 2;
 }
 

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { StreamDetector } from '../core/detect/stream';
 import type { Incident } from '../core/types';
 import { painter, useColor } from './format';
+import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
 
 const USAGE = 'Usage: connection-doctor scan [--json] [FILE...]\n';
 
@@ -25,7 +26,7 @@ export async function runScan(args: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     } else if (arg.startsWith('-') && arg !== '-') {
-      process.stderr.write(`connection-doctor scan: unknown option '${arg}'\n${USAGE}`);
+      process.stderr.write(`connection-doctor scan: unknown option '${sanitizeForTerminal(arg)}'\n${USAGE}`);
       return 2;
     } else files.push(arg);
   }
@@ -43,7 +44,7 @@ export async function runScan(args: string[]): Promise<number> {
     } catch (error) {
       failed = true;
       const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : error instanceof Error ? error.message : String(error);
-      process.stderr.write(`connection-doctor scan: cannot read '${file}': ${reason}\n`);
+      process.stderr.write(`connection-doctor scan: cannot read '${sanitizeForTerminal(file)}': ${sanitizeForTerminal(reason)}\n`);
     }
   }
   if (failed) return 2;
@@ -86,15 +87,16 @@ export function scanRecord(incident: Incident, file: string | null = null): Scan
 export type ScanRecord = { file?: string } & Pick<Incident, 'line' | 'endLine' | 'category' | 'also' | 'code' | 'syscall' | 'host' | 'port' | 'url' | 'ecosystem' | 'rule' | 'count' | 'text'>;
 
 function toJsonLine(incident: Incident, file: string | null): string {
-  return `${JSON.stringify(scanRecord(incident, file))}\n`;
+  return `${jsonForTerminal(scanRecord(incident, file))}
+`;
 }
 
-/** One incident as the human-readable scan prints it (colours through `paint`). */
+/** One incident as the human-readable scan prints it (colours through `paint`; text from the input made inert). */
 export function toHuman(incident: Incident, file: string | null, paint: (code: number, text: string) => string): string {
-  const where = `${file !== null ? `${file}:` : ''}${incident.line}${incident.endLine !== incident.line ? `-${incident.endLine}` : ''}`;
-  const peer = incident.host !== null ? `${incident.host}${incident.port !== null ? `:${incident.port}` : ''}` : incident.port !== null ? `port ${incident.port}` : 'unknown peer';
-  const extra = [incident.code, incident.count > 1 ? `×${incident.count}` : null, incident.also.length > 0 ? `also ${incident.also.join(', ')}` : null].filter((x) => x !== null).join('  ');
+  const where = `${file !== null ? `${sanitizeForTerminal(file)}:` : ''}${incident.line}${incident.endLine !== incident.line ? `-${incident.endLine}` : ''}`;
+  const peer = incident.host !== null ? `${sanitizeForTerminal(incident.host)}${incident.port !== null ? `:${incident.port}` : ''}` : incident.port !== null ? `port ${incident.port}` : 'unknown peer';
+  const extra = [incident.code === null ? null : sanitizeForTerminal(incident.code), incident.count > 1 ? `×${incident.count}` : null, incident.also.length > 0 ? `also ${incident.also.join(', ')}` : null].filter((x) => x !== null).join('  ');
   const head = `${paint(2, where)}  ${paint(CATEGORY_COLOR[incident.category], incident.category.padEnd(11))} ${paint(1, peer)}${extra ? `  ${paint(2, extra)}` : ''}  ${paint(2, `[${incident.rule}]`)}`;
-  const body = incident.text.split('\n').slice(0, 3).map((l) => `    ${l.length > 160 ? `${l.slice(0, 157)}...` : l}`).join('\n');
+  const body = incident.text.split('\n').slice(0, 3).map((l) => `    ${sanitizeForTerminal(l.length > 160 ? `${l.slice(0, 157)}...` : l)}`).join('\n');
   return `${head}\n${body}\n`;
 }

@@ -42,7 +42,8 @@ export function hoverModelOf(
     target: maskOrNull(targetLabel(incident.host, incident.port)),
     errorCode: incident.code,
     causes: causes.slice(0, HOVER_CAUSES).map((c) => ({ title: c.title, confidence: c.confidence })),
-    args: { text: incident.text, source, sourceKind: 'file' },
+    // The links carry the text to the command: masked too, as the diagnosis finds its target without credentials.
+    args: { text: maskSecrets(incident.text), source, sourceKind: 'file' },
   };
 }
 

@@ -3,6 +3,7 @@
  * the bound, muted targets and (de)serialisation for workspaceState. The VS Code
  * wrapper in incidentStore.ts adds events and persistence.
  */
+import { maskSecrets } from '../core/diagnose/mask';
 import type { Incident } from '../core/types';
 import { CATEGORIES } from '../core/types';
 import { targetKeyOf } from '../shared/protocol';
@@ -81,7 +82,9 @@ export class IncidentHistory {
     const stored: StoredIncident = {
       ...incident,
       also: [...incident.also],
-      text: clip(incident.text, MAX_TEXT_CHARS),
+      // workspaceState is a file on disk: credentials in the output are masked before they are kept.
+      text: clip(maskSecrets(incident.text), MAX_TEXT_CHARS),
+      url: incident.url === null ? null : maskSecrets(incident.url),
       count: Math.max(1, incident.count),
       id: this.newId(),
       origin: { ...origin },
@@ -223,15 +226,19 @@ export function sanitizeStored(raw: unknown): StoredIncident | null {
     syscall: str(r.syscall, 64),
     host: str(r.host, 512),
     port: num(r.port),
-    url: str(r.url),
+    url: maskOrNull(str(r.url)),
     ecosystem: str(r.ecosystem, 64),
     rule: str(r.rule, 256) ?? '',
     count: Math.max(1, num(r.count) ?? 1),
-    text: clip(str(r.text, MAX_TEXT_CHARS * 2) ?? '', MAX_TEXT_CHARS),
+    text: clip(maskSecrets(str(r.text, MAX_TEXT_CHARS * 2) ?? ''), MAX_TEXT_CHARS),
     line: num(r.line) ?? 1,
     endLine: num(r.endLine) ?? 1,
     firstSeen: num(r.firstSeen) ?? now,
     lastSeen: num(r.lastSeen) ?? now,
     origin,
   };
+}
+
+function maskOrNull(text: string | null): string | null {
+  return text === null ? null : maskSecrets(text);
 }

@@ -92,4 +92,17 @@ describe('incident history', () => {
     assert.equal(s.origin.exitCode, undefined);
     assert.equal(sanitizeStored({ id: 'a', key: 'k', category: 'tls', origin: { kind: 'evil', name: 'n' } }), null);
   });
+
+  it('keeps no credentials in what it stores in workspace state, nor in what it restores', () => {
+    const h = new IncidentHistory(10, ids);
+    const secret = 'request to http://app:hunter2hunter2@127.0.0.1:5432/?token=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 failed';
+    h.add(incident({ text: secret, url: 'http://app:hunter2hunter2@127.0.0.1:5432/' }), origin);
+    const stored = JSON.stringify(h.toJSON());
+    assert.ok(!stored.includes('hunter2') && !stored.includes('aBcDeFgHiJ'), stored);
+    const old = { version: 1, incidents: [{ ...incident({ text: secret, url: 'http://a:hunter2hunter2@h/' }), id: 'x', origin }], muted: [] };
+    const back = new IncidentHistory(10, ids);
+    back.restore(JSON.parse(JSON.stringify(old)));
+    assert.ok(!JSON.stringify(back.toJSON()).includes('hunter2'));
+    assert.equal(back.size, 1);
+  });
 });

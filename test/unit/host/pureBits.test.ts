@@ -60,6 +60,14 @@ describe('hover model', () => {
     assert.ok(md.includes('ss -ltnp') && md.includes('start it'));
     assert.ok(!hasRawHtml(md));
   });
+
+  it('masks credentials in the hover and the explanation', () => {
+    const secret = incident({ host: 'db', text: 'connect ECONNREFUSED postgres://app:hunter2hunter2@db:5432 PGPASSWORD=hunter2hunter2' });
+    const hover = hoverMarkdown(hoverModelOf(secret, 'm', [], 'app.log', formatPlain), formatPlain);
+    const md = explanationMarkdown(secret, 'm', [cause('no-listener', 'No server', 0.8)], formatPlain);
+    assert.ok(!decodeURIComponent(hover).includes('hunter2'), hover);
+    assert.ok(!md.includes('hunter2'), md);
+  });
 });
 
 describe('debug output events', () => {
