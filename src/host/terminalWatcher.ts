@@ -3,11 +3,14 @@
  * is read from the start event on (read() only yields data from its first call)
  * and scanned as it arrives; the command line, cwd and exit code become context.
  *
- * Where read() cannot be trusted, a failed command that left no incident is read
- * again from the terminal's own buffer once it ends (see {@link readLastCommandOutput}):
- * VS Code before 1.98 drops the output of a short command when its start, data and
- * end reach the extension host together (microsoft/vscode#237208), and a command
- * whose start event came before activation is never streamed at all.
+ * read() loses output upstream: the extension host registers the stream's listener in a
+ * microtask after read() returns, so data that reaches it in the same message batch as the
+ * start event is dropped (every version; a short command such as `nc` or `printf` loses all
+ * of it), and before 1.98 the end can also overtake the last data (microsoft/vscode#237208).
+ * A command whose start came before activation is not streamed at all. So a failed command
+ * that left no incident is read again from the terminal's own buffer once it ends (see
+ * {@link readLastCommandOutput}): when its stream delivered nothing, when its start was not
+ * seen, and on VS Code before 1.98 whatever the stream delivered.
  */
 import * as vscode from 'vscode';
 import { maskSecrets } from '../core/diagnose/mask';
@@ -50,6 +53,8 @@ export class TerminalWatcher extends Owner {
   active = 0;
   /** Commands whose output was read back from the terminal buffer (internal, for tests). */
   recovered = 0;
+  /** The latest failed commands considered for a read-back: characters streamed, incidents (internal, for tests). */
+  readonly recentRuns: { commandLine: string; read: number; incidents: number }[] = [];
   /**
    * Read back from the buffer in a browser workbench too (internal, for tests: the test
    * workbench's clipboard is in memory; a real browser would ask the user for permission).
@@ -119,9 +124,8 @@ export class TerminalWatcher extends Owner {
       for (const id of run.ids) this.services.incidents.annotate(id, { exitCode: e.exitCode });
     }
     if (!this.services.config.current.watchTerminals || e.exitCode === undefined || e.exitCode === 0) return;
-    // The start event came before this watcher existed (activation raced the command).
-    const unseen = run === undefined;
-    if (!unseen && !this.simulateLostOutput && !readIsRacy(vscode.version)) return;
+    // No start event (activation raced the command), an empty stream, or a version whose end overtakes data.
+    if (run && run.read > 0 && !this.simulateLostOutput && !readIsRacy(vscode.version)) return;
     run ??= this.newRun(e.terminal, e.execution.commandLine.value || undefined, e.execution.cwd);
     run.origin.exitCode = e.exitCode;
     const target = run;
@@ -133,6 +137,8 @@ export class TerminalWatcher extends Owner {
   /** Scans a failed command's output from the terminal buffer when its stream left no incident. */
   private async recover(terminal: vscode.Terminal, run: Run, endedHere: number): Promise<void> {
     await run.done;
+    this.recentRuns.push({ commandLine: run.commandLine ?? '', read: run.read, incidents: run.ids.size });
+    if (this.recentRuns.length > 64) this.recentRuns.shift();
     if (run.ids.size > 0 || this.isDisposed) return;
     if (vscode.env.uiKind !== vscode.UIKind.Desktop && !this.recoverInBrowser) return;
     const text = await readLastCommandOutput(terminal, () => this.ended.get(terminal) === endedHere);
