@@ -91,7 +91,8 @@ describe('detect: streaming', () => {
 
   it('keeps only what a terminal shows after a bare carriage return', () => {
     const d = new StreamDetector();
-    d.write('curl: (7) Failed to connect to old port 1: Connection refused\rprogress 100%\n');
+    const old = 'curl: (7) Failed to connect to old port 1: Connection refused';
+    d.write(`${old}\r${'progress 100%'.padEnd(old.length, ' ')}\n`);
     assert.deepEqual(d.end(), []);
   });
 
@@ -181,7 +182,7 @@ describe('detect: keywords split by escape sequences', () => {
   const escape = fc.oneof(
     fc.integer({ min: 0, max: 107 }).map((n) => `\x1b[${n}m`),
     fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `\x1b[38;5;${a};48;5;${b}m`),
-    fc.constantFrom('\x1b[0m', '\x1b[1m', '\x1b[22m', '\x1b[39m', '\x1b[K', '\x1b[2K'),
+    fc.constantFrom('\x1b[0m', '\x1b[1m', '\x1b[22m', '\x1b[39m', '\x1b[K', '\x1b[?25l'),
     fc.string({ maxLength: 12 }).map((s) => `\x1b]633;E;${printable(s)}\x07`),
     fc.string({ maxLength: 12 }).map((s) => `\x1b]8;;${printable(s)}\x1b\\`),
   );
