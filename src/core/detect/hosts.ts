@@ -8,8 +8,29 @@
 export const SCHEME_PORTS: Readonly<Record<string, number>> = {
   http: 80, https: 443, ws: 80, wss: 443, ftp: 21, ssh: 22, sftp: 22, git: 9418,
   postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6380, mongodb: 27017,
-  amqp: 5672, amqps: 5671, ldap: 389, ldaps: 636, smtp: 25, imap: 143, grpc: 443,
+  amqp: 5672, amqps: 5671, ldap: 389, ldaps: 636, smtp: 25, imap: 143, grpc: 443, kafka: 9092, telnet: 23,
 };
+
+/** Scheme spoken by each client program and by the software a detection rule's ecosystem names. */
+const PROGRAM_SCHEMES: Readonly<Record<string, string>> = {
+  ssh: 'ssh', scp: 'ssh', sftp: 'ssh', autossh: 'ssh',
+  psql: 'postgresql', pg_dump: 'postgresql', pg_dumpall: 'postgresql', pg_restore: 'postgresql', pg_isready: 'postgresql', createdb: 'postgresql', dropdb: 'postgresql', postgres: 'postgresql',
+  mysql: 'mysql', mariadb: 'mysql', mysqladmin: 'mysql', 'mariadb-admin': 'mysql', mysqldump: 'mysql', 'mariadb-dump': 'mysql',
+  'redis-cli': 'redis', 'valkey-cli': 'redis', redis: 'redis',
+  mongosh: 'mongodb', mongo: 'mongodb', mongodump: 'mongodb', mongodb: 'mongodb',
+  kafka: 'kafka', amqp: 'amqp', rabbitmq: 'amqp', telnet: 'telnet',
+};
+
+/** The scheme a client program (`psql`) or a rule's ecosystem (`postgres`) speaks, or null. */
+export function programScheme(programOrEcosystem: string | null | undefined): string | null {
+  return programOrEcosystem ? (PROGRAM_SCHEMES[programOrEcosystem] ?? null) : null;
+}
+
+/** The default port of a client program (`psql` → 5432) or of a rule's ecosystem (`postgres` → 5432), or null. */
+export function defaultPortOf(programOrEcosystem: string | null | undefined): number | null {
+  const scheme = programScheme(programOrEcosystem);
+  return scheme === null ? null : (SCHEME_PORTS[scheme] ?? null);
+}
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // inet_aton's shorthand `127.0.1` (= 127.0.0.1), which resolvers accept and users write.
