@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { maskSecrets } from '../core/diagnose/mask';
-import { withCommandLineTarget } from './commandLineTarget';
+import { completeTarget } from '../core/detect/commandLine';
 import { createDetector } from './detection';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
@@ -46,7 +46,7 @@ export class TerminalWatcher extends Owner {
     const run: Run = { origin, ids: new Set() };
     this.runs.set(e.execution, run);
     const feed = new StreamFeed(createDetector(), (incident) => {
-      const stored = this.reporter.report(withCommandLineTarget(incident, commandLine), { ...run.origin });
+      const stored = this.reporter.report(completeTarget(incident, commandLine), { ...run.origin });
       if (stored && run.ids.size < MAX_IDS_PER_RUN) run.ids.add(stored.id);
     });
     this.active++;
