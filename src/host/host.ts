@@ -3,6 +3,7 @@
  * modules (the diagnosis engine, the webviews) are imported on first use.
  */
 import * as vscode from 'vscode';
+import { hostPort } from '../core/target/address';
 import { CommandHandlers } from './commands';
 import { VscodeConfigStore } from './config';
 import { DebugWatcher } from './debugWatcher';
@@ -45,7 +46,7 @@ export class Host extends Owner {
       incidents,
       log,
       diagnose: (request: DiagnoseRequest) => {
-        log.info(`diagnose ${request.target.host}:${request.target.port}`);
+        log.info(`diagnose ${hostPort(request.target.host, request.target.port)}`);
         import('./webview/diagnosisPanel').then(
           (m) => m.showDiagnosisPanel(services, request),
           (err: unknown) => log.error(`cannot open the diagnosis panel: ${String(err)}`),

@@ -9,10 +9,12 @@
  * redis-cli 7.0.15, mariadb 10.11, OpenBSD netcat 1.219, curl 7.88.1, GNU Wget 1.21.3, git 2.39.5).
  */
 import { maskSecrets } from '../diagnose/mask';
-import { isLoopback } from '../diagnose/facts';
+import { isLoopbackHost, unbracket } from '../target/address';
+import { PROXY_VARS } from '../target/proxyVars';
+import { defaultPort, programScheme } from '../target/schemes';
 import type { Incident } from '../types';
 import { parseUrlOf } from './extract';
-import { SCHEME_PORTS, cleanHost, cleanPort, defaultPortOf, programScheme, splitHostPort } from './hosts';
+import { cleanHost, cleanPort, splitHostPort } from './hosts';
 import { incidentKey } from './incidentBuilder';
 
 /** Longest command line examined. */
@@ -36,13 +38,13 @@ export interface CommandLineTarget {
   proxy: ProxyRef | null;
 }
 
-/** Default port of a scheme, or null. */
-function schemePort(scheme: string | null): number | null {
-  return scheme === null ? null : (SCHEME_PORTS[scheme] ?? null);
+/** The default port of a client program (`psql` → 5432) or of a rule's ecosystem (`postgres` → 5432), or null. */
+function defaultPortOf(programOrEcosystem: string | null | undefined): number | null {
+  return defaultPort(programScheme(programOrEcosystem));
 }
 
-/** Environment variables that name a proxy, as the clients read them. */
-const PROXY_VARIABLES: ReadonlySet<string> = new Set(['http_proxy', 'https_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']);
+/** Proxy variables a command line may set before the program (no_proxy is not a proxy). */
+const PROXY_VARIABLES: ReadonlySet<string> = new Set(PROXY_VARS.filter((v) => !/^no_proxy$/i.test(v)));
 
 /** Words of a shell command line, split into simple commands at `;`, `&&`, `||`, `|`, `&`. Quotes are removed; nothing is expanded. */
 export function commandWords(commandLine: string): string[][] {
@@ -181,7 +183,7 @@ function urlWord(word: string, defaultScheme: string | null): Found | null {
   const { host, port } = splitHostPort(authority.slice(authority.lastIndexOf('@') + 1));
   // A bare word names a host only when it looks like one (has a dot, a port, or is localhost).
   if (host === null || (port === null && !host.includes('.') && !host.includes(':') && host !== 'localhost')) return null;
-  return { scheme: defaultScheme, host, port: port ?? schemePort(defaultScheme), url: null, proxy: null };
+  return { scheme: defaultScheme, host, port: port ?? defaultPort(defaultScheme), url: null, proxy: null };
 }
 
 /** A proxy written as `[scheme://][user@]host[:port]`. */
@@ -404,7 +406,8 @@ function targetsOfCommand(words: readonly string[]): { program: string; found: F
   const args = words.slice(i + 1);
   for (const k of [...env.keys()]) if (!PROXY_VARIABLES.has(k) && k !== 'PGHOST' && k !== 'PGPORT') env.delete(k);
   let found: Found[];
-  switch (programScheme(program) ?? program) {
+  // curl and wget speak HTTP by default and git several schemes: they are told apart by name, the others by the service they speak.
+  switch (['curl', 'wget', 'git', 'nc', 'ncat', 'netcat'].includes(program) ? program : (programScheme(program) ?? program)) {
     case 'ssh':
       found = program === 'ssh' || program === 'autossh' ? [ssh(args)] : [];
       break;
@@ -457,7 +460,7 @@ export function commandLineTarget(commandLine: string): CommandLineTarget | null
     const named = targetsOfCommand(words);
     if (named === null) continue;
     for (const f of named.found) {
-      if (result !== null && (result.host !== f.host || (result.port ?? schemePort(result.scheme)) !== (f.port ?? schemePort(f.scheme)))) return null;
+      if (result !== null && (result.host !== f.host || (result.port ?? defaultPort(result.scheme)) !== (f.port ?? defaultPort(f.scheme)))) return null;
       result ??= { program: named.program, ...f };
     }
   }
@@ -466,13 +469,13 @@ export function commandLineTarget(commandLine: string): CommandLineTarget | null
 
 /** The port a command line's target is reached on: the one written, else its program's or scheme's default. */
 export function commandLinePort(target: CommandLineTarget): number | null {
-  return target.port ?? defaultPortOf(target.program) ?? schemePort(target.scheme);
+  return target.port ?? defaultPortOf(target.program) ?? defaultPort(target.scheme);
 }
 
 /** True when two host spellings name the same peer (case, brackets, trailing dot), or both are this machine's loopback. */
 function samePeerHost(a: string, b: string): boolean {
-  const norm = (h: string): string => h.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  return norm(a) === norm(b) || (isLoopback(a) && isLoopback(b));
+  const norm = (h: string): string => unbracket(h).toLowerCase().replace(/\.$/, '');
+  return norm(a) === norm(b) || (isLoopbackHost(a) && isLoopbackHost(b));
 }
 
 /**

@@ -7,8 +7,10 @@
  * wildcard addresses are never the peer.
  */
 import { isIP } from 'node:net';
+import { isWildcardAddress } from '../target/address';
+import { SCHEME_PORTS, defaultPort, programScheme } from '../target/schemes';
 import type { Incident } from '../types';
-import { SCHEME_PORTS, cleanHost, cleanPort, defaultPortOf, looksLikeSourceFile, splitHostPort } from './hosts';
+import { cleanHost, cleanPort, looksLikeSourceFile, splitHostPort } from './hosts';
 import type { Peer } from './hosts';
 
 type Extractor = { re: RegExp; peer: (m: RegExpExecArray) => Peer | null };
@@ -141,8 +143,6 @@ const DOC_HOSTS =
 const HELP_BEFORE = /\b(?:see|visit|refer to|details|documentation|docs|help|info|information|troubleshooting|explained)(?: at| on| in| here)?\W{0,12}$/i;
 // Words that introduce this machine's own address: a listener, a bind or a source address is never the peer.
 const LOCAL_BEFORE = /\b(?:listen(?:ing)?(?: on| at)?|running on|bound to|bind(?:ing)?(?: to)?|local(?: address)?(?: is)?|laddr|source address|serving on)\W{0,4}$/i;
-// A wildcard address (0.0.0.0, ::) is where a server listens, not where a client connects.
-const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '0:0:0:0:0:0:0:0']);
 
 /** The parts of a URL: host null for placeholders; the scheme's port when none is written; no help-site filter. */
 export function parseUrlOf(raw: string): Peer | null {
@@ -173,7 +173,8 @@ export function parseUrl(raw: string): Peer | null {
 
 /** Whether a match of a weak extractor names something other than the peer: a help link, a listener, a wildcard. */
 function notThePeer(line: string, index: number, found: Peer): boolean {
-  if (found.host !== null && WILDCARD_HOSTS.has(found.host)) return true;
+  // A wildcard address (0.0.0.0, ::) is where a server listens, not where a client connects.
+  if (found.host !== null && isWildcardAddress(found.host)) return true;
   const before = line.slice(Math.max(0, index - 40), index + 1);
   return HELP_BEFORE.test(before.slice(0, -1)) || LOCAL_BEFORE.test(before.slice(0, -1));
 }
@@ -260,7 +261,7 @@ export function incidentTarget(triggerLines: readonly string[], contextLines: re
   let { host, port } = peer;
   let portFrom: IncidentTarget['portFrom'] = port !== null ? 'output' : undefined;
   if (host !== null && port === null) {
-    port = defaultPortOf(ecosystem);
+    port = defaultPort(programScheme(ecosystem));
     if (port !== null) portFrom = 'default';
   }
   const proxy = proxyOf(record);

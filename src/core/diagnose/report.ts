@@ -5,6 +5,7 @@
  * whose fence is longer than any backtick run inside it.
  */
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
+import { hostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
 import { cell, code, fenced, inline } from './markdown';
 import { maskSecrets } from './mask';
@@ -16,7 +17,7 @@ const DETAILED = 3;
 /** Renders the whole report. */
 export function renderReport(diagnosis: Diagnosis, env: EnvironmentSnapshot): string {
   const t = diagnosis.target;
-  const where = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+  const where = hostPort(t.host, t.port);
   const out: string[] = [];
   out.push(`# Connection Doctor report: ${inline(maskSecrets(where))}`, '');
   out.push(`**Verdict:** ${inline(maskSecrets(diagnosis.verdict))}`, '');

@@ -1,5 +1,6 @@
 /** Fills `{host}`, `{port}`, `{url}`, `{value}` and `{root.path}` placeholders of knowledge-base texts. */
 import type { Target } from '../types';
+import { urlHost } from '../target/address';
 import { readPath } from './path';
 import type { EvalRoots } from './predicate';
 
@@ -8,7 +9,7 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]{0,40}(?:[.[][A-Za-z0-9_*\]]{0,80}){
 /** The URL the verify commands use: the target's, else one built from host and port. */
 export function targetUrl(target: Target): string {
   if (target.url) return target.url;
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const host = urlHost(target.host);
   const scheme = target.port === 443 || target.port === 8443 ? 'https' : 'http';
   return `${scheme}://${host}:${target.port}/`;
 }

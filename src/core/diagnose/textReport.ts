@@ -1,5 +1,6 @@
 /** The human-readable `diagnose` output (plain text for a terminal). */
 import type { Diagnosis, RankedCause } from '../types';
+import { hostPort } from '../target/address';
 import { maskSecrets } from './mask';
 
 /** How many causes are detailed. */
@@ -8,7 +9,7 @@ const DETAILED = 3;
 /** Renders the diagnosis for a terminal; untrusted text is masked and stripped of control characters. */
 export function renderText(d: Diagnosis): string {
   const t = d.target;
-  const where = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+  const where = hostPort(t.host, t.port);
   const out: string[] = [`Connection Doctor — ${clean(t.url ?? where)}`, ''];
   if (d.incident) {
     out.push(`Error: ${d.incident.category}${d.incident.code ? ` (${d.incident.code})` : ''}: ${clean(d.incident.text.split('\n')[0] ?? '')}`, '');

@@ -10,7 +10,8 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, errorInfo, guarded, result, since } from './budget';
-import { HTTP_SCHEMES } from './target';
+import { urlHost } from '../target/address';
+import { HTTP_SCHEMES } from '../target/schemes';
 import type { CloseKind, ErrorInfo, HttpData, HttpStage, ProbeContext } from './types';
 
 /** Body bytes read before the probe stops reading (the answer is known by then). */
@@ -20,7 +21,7 @@ export const BODY_CAP = 64 * 1024;
 export function httpUrlOf(target: Target): URL | null {
   if (target.scheme === null || !HTTP_SCHEMES.has(target.scheme)) return null;
   const scheme = target.scheme === 'wss' || target.scheme === 'https' ? 'https' : 'http';
-  const host = target.host.includes(':') ? `[${target.host.replace('%', '%25')}]` : target.host;
+  const host = urlHost(target.host);
   let path = '/';
   if (target.url) {
     try {

@@ -8,11 +8,11 @@ import { connect } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, firstLine, guarded, result, since } from './budget';
 import { tcpAttempt } from './connect';
-import { isLocalHost, TLS_PORTS } from './target';
+import { hostPort } from '../target/address';
+import { PROXY_VARS } from '../target/proxyVars';
+import { TLS_PORTS } from '../target/schemes';
+import { isLocalHost } from './target';
 import type { ProbeContext, ProxyData } from './types';
-
-/** Proxy variables, lower case first (curl reads only lower-case http_proxy). */
-export const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 /** Masks the password (or a lone token) of a URL-ish string: scheme://user:***@host. */
 export function maskCredentials(value: string): string {
@@ -140,7 +140,7 @@ function connectThrough(proxy: { host: string; port: number; auth: string | null
     else signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('error', () => finish(null));
     socket.once('connect', () => {
-      const hp = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+      const hp = hostPort(target.host, target.port);
       const auth = proxy.auth ? `Proxy-Authorization: Basic ${Buffer.from(proxy.auth).toString('base64')}\r\n` : '';
       socket.write(`CONNECT ${hp} HTTP/1.1\r\nHost: ${hp}\r\nUser-Agent: connection-doctor\r\n${auth}\r\n`);
     });

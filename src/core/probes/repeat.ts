@@ -7,7 +7,7 @@ import type { ProbeResult, Target } from '../types';
 import { budgetOf, delay, guarded, result, since } from './budget';
 import { lookupFrom, tcpAttempt } from './connect';
 import { exchange, httpUrlOf } from './http';
-import { isLoopbackAddress } from './target';
+import { isLoopbackAddress } from '../target/address';
 import { resolvedFor, SETTLE_MS } from './tcp';
 import type { ProbeContext, RepeatAttempt, RepeatData } from './types';
 

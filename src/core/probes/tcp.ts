@@ -3,6 +3,7 @@
  * Eyeballs: each family's own answer matters, e.g. ::1 refused while 127.0.0.1 accepts).
  */
 import type { ProbeResult, Target } from '../types';
+import { hostPort } from '../target/address';
 import { budgetOf, guarded, result, since } from './budget';
 import { tcpAttempt } from './connect';
 import { resolveProbe } from './resolve';
@@ -35,7 +36,7 @@ export function pickAddresses(addresses: Address[]): Address[] {
 }
 
 function describe(a: TcpAttempt, port: number): string {
-  const where = a.family === 6 ? `[${a.address}]:${port}` : `${a.address}:${port}`;
+  const where = hostPort(a.address, port);
   const after = a.outcome !== 'accepted' ? '' : a.afterAccept === 'closed' ? ' then closed by the server (FIN)' : a.afterAccept === 'reset' ? ' then reset by the server (RST)' : '';
   return `${where} ${a.outcome}${a.code && a.outcome !== 'accepted' ? ` (${a.code})` : ''}${after} in ${Math.round(a.ms)} ms`;
 }

@@ -10,7 +10,8 @@ import type { ProbeResult, Target } from '../types';
 import { budgetOf, errorInfo, guarded, result, since, stopCode } from './budget';
 import { lookupFrom } from './connect';
 import { plainProbe } from './plain';
-import { HTTP_SCHEMES, TLS_PORTS, TLS_SCHEMES } from './target';
+import { hostPort } from '../target/address';
+import { HTTP_SCHEMES, TLS_PORTS, TLS_SCHEMES } from '../target/schemes';
 import type { CertInfo, ErrorInfo, ProbeContext, TlsData } from './types';
 
 /** Handshake error codes / messages that mean "the peer answered in plaintext". */
@@ -170,7 +171,7 @@ export function tlsProbe(target: Target, ctx: ProbeContext): Promise<ProbeResult
     const data = emptyData(mode, servername);
     const hs = await handshake(target, servername, ctx, budgetOf(ctx, startedAt));
     data.handshakeMs = hs.socket ? hs.ms : null;
-    const hostHeader = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+    const hostHeader = hostPort(target.host, target.port);
     const plainOpts = { lookup: lookupFrom(ctx.resolved), hostHeader, signal: ctx.signal };
     if (hs.socket) {
       inspect(data, hs.socket, target.host);

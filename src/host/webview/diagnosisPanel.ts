@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import type { Diagnosis } from '../../core/types';
+import { hostPort } from '../../core/target/address';
 import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
@@ -46,7 +47,7 @@ export function deserializeDiagnosisPanel(services: Services, panel: vscode.Webv
 }
 
 function panelTitle(host: string, port: number): string {
-  return vscode.l10n.t('Diagnosis: {0}', `${host}:${port}`);
+  return vscode.l10n.t('Diagnosis: {0}', hostPort(host, port));
 }
 
 /** One open panel: its model is the truth, the page renders it and is sent it again on every `ready`. */
