@@ -105,8 +105,10 @@ interface OptionSpec {
   long?: readonly string[];
   /** Short options whose argument must be attached (`mysql -psecret`). */
   attachedOnly?: string;
-  /** Options stop at the first operand after this many operands (ssh: the remote command follows the destination). */
+  /** Options stop once this many operands are read. */
   stopAfter?: number;
+  /** With stopAfter: options may still follow the last operand, up to the next operand (ssh: `ssh host -p 22 cmd`). */
+  optionsAfter?: boolean;
 }
 
 function getopt(args: readonly string[], spec: OptionSpec): Parsed {
@@ -122,7 +124,7 @@ function getopt(args: readonly string[], spec: OptionSpec): Parsed {
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
-    if (spec.stopAfter !== undefined && operands.length >= spec.stopAfter) break;
+    if (spec.stopAfter !== undefined && operands.length >= spec.stopAfter && (!spec.optionsAfter || !a.startsWith('-'))) break;
     if (a === '--') {
       i++;
       break;
@@ -208,7 +210,7 @@ function sshDestination(word: string | undefined): { host: string | null; port: 
 
 function ssh(args: readonly string[]): Found {
   // OpenSSH 9.2 getopt: "1246ab:c:e:fgi:kl:m:no:p:qstvxAB:CD:E:F:GI:J:KL:MNO:P:Q:R:S:TVw:W:XYy"; options may follow the destination.
-  const p = getopt(args, { short: 'bceilmopBDEFIJLOPQRSwW', stopAfter: 1 });
+  const p = getopt(args, { short: 'bceilmopBDEFIJLOPQRSwW', stopAfter: 1, optionsAfter: true });
   const dest = sshDestination(p.operands[0]);
   let port = cleanPort(first(p, 'p'));
   for (const o of p.options.get('o') ?? []) {
@@ -499,14 +501,14 @@ export function completeTarget(incident: Incident, commandLine: string | undefin
       portFrom = 'commandLine';
     } else if (host === null && cmd.host !== null) {
       host = cmd.host;
-      port ??= commandLinePort(cmd);
+      if (port === null && cmd.port !== null) port = cmd.port;
       url ??= cmd.url;
       portFrom = port !== null ? 'commandLine' : undefined;
       proxy ??= cmd.proxy;
     } else if (host !== null && cmd.host !== null && samePeerHost(host, cmd.host)) {
-      if (port === null || portFrom === 'default') {
-        port = commandLinePort(cmd);
-        portFrom = port !== null ? 'commandLine' : undefined;
+      if ((port === null || portFrom === 'default') && cmd.port !== null) {
+        port = cmd.port;
+        portFrom = 'commandLine';
       }
       url ??= port === cmd.port || cmd.port === null ? cmd.url : null;
       proxy ??= cmd.proxy;
