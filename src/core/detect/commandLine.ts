@@ -13,7 +13,7 @@ import { isLoopbackHost, unbracket } from '../target/address';
 import { PROXY_VARS } from '../target/proxyVars';
 import { defaultPort, programScheme } from '../target/schemes';
 import type { Incident } from '../types';
-import { parseUrlOf } from './extract';
+import { parseUrlOf, programOfLines } from './extract';
 import { cleanHost, cleanPort, splitHostPort } from './hosts';
 import { incidentKey } from './incidentBuilder';
 
@@ -515,7 +515,7 @@ export function completeTarget(incident: Incident, commandLine: string | undefin
     }
   }
   if (host !== null && port === null) {
-    port = defaultPortOf(cmd?.program) ?? defaultPortOf(incident.ecosystem);
+    port = defaultPortOf(cmd?.program) ?? defaultPortOf(programOfLines(incident.text.split('\n', 3))) ?? defaultPortOf(incident.ecosystem);
     if (port !== null) portFrom = 'default';
   }
   if (host === incident.host && port === incident.port && url === incident.url && proxy === (incident.proxy ?? null) && portFrom === incident.portFrom) return incident;

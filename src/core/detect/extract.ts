@@ -51,7 +51,7 @@ const STRONG: Extractor[] = [
   // OpenBSD netcat 1.219: `nc: getaddrinfo for host "HOST" port PORT: …`.
   { re: /\bgetaddrinfo for host "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
   // libpq fe-connect.c: `could not translate host name "HOST" to address: …`.
-  { re: /\bcould not translate host name "([^"\s]{1,255})" to address/g, peer: hostOnly(1) },
+  { re: /\bcould not translate host name "([^"\s]{1,255})" to address/g, peer: (m) => ({ ...hostOnly(1)(m), scheme: 'postgresql' }) },
   // JDK 17 sun.security.util.HostnameChecker: the name the client asked for, not the certificate's.
   { re: /\bNo subject alternative (?:DNS name|names) matching (?:IP address )?([\w.:%-]{1,255}) found/g, peer: hostOnly(1) },
   { re: /\bNo name matching ([\w.-]{1,255}) found/g, peer: hostOnly(1) },
@@ -85,9 +85,9 @@ const STRONG: Extractor[] = [
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bconnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   // MariaDB 10.11 writes `Can't connect to server on 'HOST' (115)`, older clients name MySQL or MariaDB.
-  { re: /\bCan't connect to (?:local )?(?:(?:MySQL|MariaDB) )?server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: hp(1, 2) },
+  { re: /\bCan't connect to (?:local )?(?:(?:MySQL|MariaDB) )?server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: (m) => ({ ...hp(1, 2)(m), scheme: 'mysql' }) },
   { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\w{1,5})/g, peer: hp(1, 2) },
-  { re: /\bCould not connect to Redis at (\S{1,300}):/g, peer: token(1) },
+  { re: /\bCould not connect to Redis at (\S{1,300}):/g, peer: (m) => ({ ...token(1)(m), scheme: 'redis' }) },
 ];
 
 const URLS: Extractor[] = [
@@ -142,7 +142,7 @@ const DOC_HOSTS =
 // Words that introduce a help link: Hadoop's `For more details see:  http://wiki.apache.org/…`, `See https://…`, `visit …`.
 const HELP_BEFORE = /\b(?:see|visit|refer to|details|documentation|docs|help|info|information|troubleshooting|explained)(?: at| on| in| here)?\W{0,12}$/i;
 // Words that introduce this machine's own address: a listener, a bind or a source address is never the peer.
-const LOCAL_BEFORE = /\b(?:listen(?:ing)?(?: on| at)?|running on|bound to|bind(?:ing)?(?: to)?|local(?: address)?(?: is)?|laddr|source address|serving on)\W{0,4}$/i;
+const LOCAL_BEFORE = /\b(?:listen(?:ing)?(?: on| at)?|running on|bound to|bind(?:ing)?(?: to)?|local(?: address)?(?: is)?|laddr|source address|serving(?: [A-Z]{2,10})? on)\W{0,4}$/i;
 
 /** The parts of a URL: host null for placeholders; the scheme's port when none is written; no help-site filter. */
 export function parseUrlOf(raw: string): Peer | null {
@@ -224,6 +224,9 @@ function peerOfLine(line: string, tiers: readonly Tier[]): Peer | null {
 // reports what a server or tool does (`Listening on http://…`), not the failure, so only a statement about a
 // connection counts there. Record boundaries themselves are the block's (the engine's) concern.
 const INFO_RECORD = /^\S{0,40}?[ [(]?(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|info|debug|trace|notice|verbose)\b[\]):]?\s/;
+// A server announcing where it listens (`Serving HTTP on 127.0.0.1 port 8000 (http://…)`, `Listening on :3000`,
+// `Uvicorn running on http://…`); libpq's hint `Is the server running on that host` is part of the failure.
+const LISTENER_LINE = /(?<![Tt]he server )\b(?:[Ss]erving(?: [A-Z]{2,10})?|[Ll]istening|[Rr]unning) (?:on|at)\s/;
 
 /** The peer of a block: trigger lines first (in order), then the context lines nearest first. */
 export function extractPeer(triggerLines: readonly string[], contextLines: readonly string[]): Peer {
@@ -238,7 +241,7 @@ function peerOf(triggerLines: readonly string[], contextLines: readonly string[]
   }
   if (peer === null) {
     for (const line of contextLines) {
-      peer = peerOfLine(line, INFO_RECORD.test(line) ? TIERS_NEIGHBOUR : TIERS_CONTEXT);
+      peer = peerOfLine(line, INFO_RECORD.test(line) || LISTENER_LINE.test(line) ? TIERS_NEIGHBOUR : TIERS_CONTEXT);
       if (peer !== null) break;
     }
   }
@@ -261,7 +264,7 @@ export function incidentTarget(triggerLines: readonly string[], contextLines: re
   let { host, port } = peer;
   let portFrom: IncidentTarget['portFrom'] = port !== null ? 'output' : undefined;
   if (host !== null && port === null) {
-    port = defaultPort(programScheme(ecosystem));
+    port = defaultPort(peer.scheme) ?? defaultPort(programScheme(programOfLines(triggerLines))) ?? defaultPort(programScheme(ecosystem));
     if (port !== null) portFrom = 'default';
   }
   const proxy = proxyOf(record);
@@ -274,6 +277,18 @@ export function incidentTarget(triggerLines: readonly string[], contextLines: re
   let address: string | null = null;
   for (const line of record) if ((address = addressInText(line, port)) !== null) break;
   return { host, port, url: peer.url, proxy, address, elapsedMs: elapsedInText(record.join('\n')), ...(portFrom ? { portFrom } : {}) };
+}
+
+// A client's own prefix on its message: `psql: error: …`, `ssh: …`, `redis-cli: …`.
+const PROGRAM_PREFIX = /^([a-z][\w.-]{0,30}): /;
+
+/** The client program a failure's lines name as their prefix (`psql: error: …` → psql), or null. */
+export function programOfLines(lines: readonly string[]): string | null {
+  for (const line of lines) {
+    const name = PROGRAM_PREFIX.exec(line)?.[1];
+    if (name !== undefined && programScheme(name) !== null) return name;
+  }
+  return null;
 }
 
 // Lines that name the proxy a client went through: curl's `Could not resolve proxy: HOST`,
@@ -371,5 +386,5 @@ export function extractCodeAndSyscall(lines: readonly string[]): { code: string 
 /** Every regular expression the extraction uses, for the static ReDoS check. */
 export function extractionRegExps(): RegExp[] {
   const extractors = [...UNIX, ...UPSTREAM, ...STRONG, ...URLS, ...WEAK, GENERIC, ...PROXY_NAMED];
-  return [...extractors.map((e) => e.re), PORT_ONLY, DOC_HOSTS, HELP_BEFORE, LOCAL_BEFORE, INFO_RECORD, IP_TOKEN, AFTER_MS, AFTER_S, TIMEOUT_MS, TIMEOUT_S, KNOWN_CODE, SYSCALL];
+  return [...extractors.map((e) => e.re), PORT_ONLY, DOC_HOSTS, HELP_BEFORE, LOCAL_BEFORE, INFO_RECORD, LISTENER_LINE, PROGRAM_PREFIX, IP_TOKEN, AFTER_MS, AFTER_S, TIMEOUT_MS, TIMEOUT_S, KNOWN_CODE, SYSCALL];
 }

@@ -26,6 +26,8 @@ export interface Peer {
   port: number | null;
   url: string | null;
   final?: boolean;
+  /** The service the message is from (libpq's wording is PostgreSQL's), for its default port. */
+  scheme?: string;
 }
 
 /** The host as written if it can name a peer, else null (placeholders, junk). */
