@@ -13,7 +13,7 @@ import { isLoopbackHost, unbracket } from '../target/address';
 import { PROXY_VARS } from '../target/proxyVars';
 import { defaultPort, programScheme } from '../target/schemes';
 import type { Incident } from '../types';
-import { parseUrlOf, programOfLines } from './extract';
+import { parseUrlOf, programOfLines, serviceDefaultPort } from './extract';
 import { cleanHost, cleanPort, splitHostPort } from './hosts';
 import { incidentKey } from './incidentBuilder';
 
@@ -36,11 +36,6 @@ export interface CommandLineTarget {
   port: number | null;
   url: string | null;
   proxy: ProxyRef | null;
-}
-
-/** The default port of a client program (`psql` → 5432) or of a rule's ecosystem (`postgres` → 5432), or null. */
-function defaultPortOf(programOrEcosystem: string | null | undefined): number | null {
-  return defaultPort(programScheme(programOrEcosystem));
 }
 
 /** Proxy variables a command line may set before the program (no_proxy is not a proxy). */
@@ -471,7 +466,7 @@ export function commandLineTarget(commandLine: string): CommandLineTarget | null
 
 /** The port a command line's target is reached on: the one written, else its program's or scheme's default. */
 export function commandLinePort(target: CommandLineTarget): number | null {
-  return target.port ?? defaultPortOf(target.program) ?? defaultPort(target.scheme);
+  return target.port ?? serviceDefaultPort(target.program) ?? defaultPort(target.scheme);
 }
 
 /** True when two host spellings name the same peer (case, brackets, trailing dot), or both are this machine's loopback. */
@@ -515,7 +510,7 @@ export function completeTarget(incident: Incident, commandLine: string | undefin
     }
   }
   if (host !== null && port === null) {
-    port = defaultPortOf(cmd?.program) ?? defaultPortOf(programOfLines(incident.text.split('\n', 3))) ?? defaultPortOf(incident.ecosystem);
+    port = serviceDefaultPort(cmd?.program) ?? serviceDefaultPort(programOfLines(incident.text.split('\n', 3))) ?? serviceDefaultPort(incident.ecosystem);
     if (port !== null) portFrom = 'default';
   }
   if (host === incident.host && port === incident.port && url === incident.url && proxy === (incident.proxy ?? null) && portFrom === incident.portFrom) return incident;

@@ -19,7 +19,10 @@ const HOSTPORT = '(\\[[0-9A-Fa-f:.%\\w]{2,60}\\]|[A-Za-z0-9_*<>-][A-Za-z0-9_*<>.
 const NAME = '([A-Za-z0-9_*<>-][A-Za-z0-9_*<>.-]{0,253})';
 
 function hp(hostIndex: number, portIndex: number): (m: RegExpExecArray) => Peer {
-  return (m) => ({ host: cleanHost(m[hostIndex]), port: cleanPort(m[portIndex]), url: null });
+  return (m) => {
+    const port = cleanPort(m[portIndex]);
+    return { host: cleanHost(m[hostIndex]), port, url: null, ...(port === null && m[portIndex] ? { portHidden: true } : {}) };
+  };
 }
 function hostOnly(index: number): (m: RegExpExecArray) => Peer {
   return (m) => ({ host: cleanHost(m[index]?.replace(/\.$/, '')), port: null, url: null });
@@ -263,8 +266,8 @@ export function incidentTarget(triggerLines: readonly string[], contextLines: re
   const record = [...triggerLines, ...contextLines];
   let { host, port } = peer;
   let portFrom: IncidentTarget['portFrom'] = port !== null ? 'output' : undefined;
-  if (host !== null && port === null) {
-    port = defaultPort(peer.scheme) ?? defaultPort(programScheme(programOfLines(triggerLines))) ?? defaultPort(programScheme(ecosystem));
+  if (host !== null && port === null && peer.portHidden !== true) {
+    port = defaultPort(peer.scheme) ?? serviceDefaultPort(programOfLines(triggerLines)) ?? serviceDefaultPort(ecosystem);
     if (port !== null) portFrom = 'default';
   }
   const proxy = proxyOf(record);
@@ -277,6 +280,15 @@ export function incidentTarget(triggerLines: readonly string[], contextLines: re
   let address: string | null = null;
   for (const line of record) if ((address = addressInText(line, port)) !== null) break;
   return { host, port, url: peer.url, proxy, address, elapsedMs: elapsedInText(record.join('\n')), ...(portFrom ? { portFrom } : {}) };
+}
+
+/**
+ * The default port of the service a program or ecosystem speaks (`psql`, `postgres` → 5432), or null.
+ * HTTP clients (curl, wget) have none: the URL's scheme decides, and a bare host name does not say which.
+ */
+export function serviceDefaultPort(program: string | null | undefined): number | null {
+  const scheme = programScheme(program);
+  return scheme === null || scheme === 'http' || scheme === 'https' ? null : defaultPort(scheme);
 }
 
 // A client's own prefix on its message: `psql: error: …`, `ssh: …`, `redis-cli: …`.
