@@ -21,6 +21,14 @@ export interface Incident {
   host: string | null;
   port: number | null;
   url: string | null;
+  /** Where `port` came from: written in the output, the command line that ran, or the program's default port. */
+  portFrom?: 'output' | 'commandLine' | 'default';
+  /** The proxy (or jump host) the connection went through, when the output or the command line names one; host and port are then the destination when it is known. */
+  proxy?: { host: string; port: number | null } | null;
+  /** The IP address written in the output (`localhost (::1)`: it beats the host name), or null. */
+  address?: string | null;
+  /** Time to failure written in the output (curl "after N ms", undici "timeout: N ms", Python "timeout=N"), in ms, or null. */
+  elapsedMs?: number | null;
   /** The program that printed it: node, python, curl, ... or null. */
   ecosystem: string | null;
   /** Id of the knowledge-base detection rule that matched. */

@@ -1,9 +1,15 @@
 /**
  * Finds the peer (host, port, URL) and the errno code/syscall of a block of lines.
  * Extractors are tried in tiers, strongest first; within a tier the leftmost match wins.
- * Trigger lines are searched first, then the context lines nearest to the trigger.
+ * Trigger lines are searched first, then the context lines nearest to the trigger (the block:
+ * stack frames, causes, a tool's other lines); an informational log line counts only for a
+ * statement about a connection, never for a bare URL or address. Help links, listeners and
+ * wildcard addresses are never the peer.
  */
-import { SCHEME_PORTS } from '../target/schemes';
+import { isIP } from 'node:net';
+import { isWildcardAddress } from '../target/address';
+import { SCHEME_PORTS, defaultPort, programScheme } from '../target/schemes';
+import type { Incident } from '../types';
 import { cleanHost, cleanPort, looksLikeSourceFile, splitHostPort } from './hosts';
 import type { Peer } from './hosts';
 
@@ -13,7 +19,10 @@ const HOSTPORT = '(\\[[0-9A-Fa-f:.%\\w]{2,60}\\]|[A-Za-z0-9_*<>-][A-Za-z0-9_*<>.
 const NAME = '([A-Za-z0-9_*<>-][A-Za-z0-9_*<>.-]{0,253})';
 
 function hp(hostIndex: number, portIndex: number): (m: RegExpExecArray) => Peer {
-  return (m) => ({ host: cleanHost(m[hostIndex]), port: cleanPort(m[portIndex]), url: null });
+  return (m) => {
+    const port = cleanPort(m[portIndex]);
+    return { host: cleanHost(m[hostIndex]), port, url: null, ...(port === null && m[portIndex] ? { portHidden: true } : {}) };
+  };
 }
 function hostOnly(index: number): (m: RegExpExecArray) => Peer {
   return (m) => ({ host: cleanHost(m[index]?.replace(/\.$/, '')), port: null, url: null });
@@ -36,6 +45,19 @@ function javaAddress(m: RegExpExecArray): Peer {
 }
 
 const STRONG: Extractor[] = [
+  // Hadoop NetUtils.wrapException: `Call From LOCAL to DEST:PORT failed on …`, `destination host is: "DEST":PORT`;
+  // LOCAL (`host/10.0.0.1`) is this machine, never the peer.
+  { re: new RegExp(`\\bCall (?:From \\S{1,300} )?to ${HOSTPORT}(?=[\\s;,]|$)`, 'g'), peer: hp(1, 2) },
+  { re: /\bdestination host is: "([^"\s]{1,255})":(\d{1,5})/g, peer: hp(1, 2) },
+  // OpenSSH packet.c sshpkt_vfatal: `Connection to HOST port N timed out` (banner exchange, ConnectTimeout).
+  { re: /\bConnection to (\S{1,255}) port (\d{1,5}) timed out\b/g, peer: hp(1, 2) },
+  // OpenBSD netcat 1.219: `nc: getaddrinfo for host "HOST" port PORT: …`.
+  { re: /\bgetaddrinfo for host "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
+  // libpq fe-connect.c: `could not translate host name "HOST" to address: …`.
+  { re: /\bcould not translate host name "([^"\s]{1,255})" to address/g, peer: (m) => ({ ...hostOnly(1)(m), scheme: 'postgresql' }) },
+  // JDK 17 sun.security.util.HostnameChecker: the name the client asked for, not the certificate's.
+  { re: /\bNo subject alternative (?:DNS name|names) matching (?:IP address )?([\w.:%-]{1,255}) found/g, peer: hostOnly(1) },
+  { re: /\bNo name matching ([\w.-]{1,255}) found/g, peer: hostOnly(1) },
   { re: /\bconnect to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
   { re: new RegExp(`\\b(?:Connect|[Cc]annot connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   // Apache httpd proxy logs: the backend, never the `[client …]` that made the request.
@@ -65,9 +87,10 @@ const STRONG: Extractor[] = [
   { re: /\bConnection refused: ([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bconnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
-  { re: /\bCan't connect to (?:local )?(?:MySQL|MariaDB) server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: hp(1, 2) },
+  // MariaDB 10.11 writes `Can't connect to server on 'HOST' (115)`, older clients name MySQL or MariaDB.
+  { re: /\bCan't connect to (?:local )?(?:(?:MySQL|MariaDB) )?server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: (m) => ({ ...hp(1, 2)(m), scheme: 'mysql' }) },
   { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\w{1,5})/g, peer: hp(1, 2) },
-  { re: /\bCould not connect to Redis at (\S{1,300}):/g, peer: token(1) },
+  { re: /\bCould not connect to Redis at (\S{1,300}):/g, peer: (m) => ({ ...token(1)(m), scheme: 'redis' }) },
 ];
 
 const URLS: Extractor[] = [
@@ -116,10 +139,16 @@ const GENERIC: Extractor = {
 };
 
 const PORT_ONLY = /\bport[ :=] ?(\d{1,5})\b/gi;
-const DOC_HOSTS = /(?:^|\.)(?:curl\.se|curl\.haxx\.se|nodejs\.org|readthedocs\.(?:io|org)|developer\.mozilla\.org|learn\.microsoft\.com|docs\.microsoft\.com|stackoverflow\.com)$/i;
+// Documentation and help sites: a link to them explains the failure, it never names the peer.
+const DOC_HOSTS =
+  /(?:^|\.)(?:curl\.se|curl\.haxx\.se|nodejs\.org|nodejs\.dev|readthedocs\.(?:io|org)|developer\.mozilla\.org|learn\.microsoft\.com|docs\.microsoft\.com|aka\.ms|stackoverflow\.com|wiki\.apache\.org|cwiki\.apache\.org|docs\.python\.org|docs\.oracle\.com|docs\.docker\.com|docs\.github\.com|kubernetes\.io|go\.dev|sqlalche\.me|man7\.org|postgresql\.org|dev\.mysql\.com|mariadb\.com|redis\.io)$/i;
+// Words that introduce a help link: Hadoop's `For more details see:  http://wiki.apache.org/…`, `See https://…`, `visit …`.
+const HELP_BEFORE = /\b(?:see|visit|refer to|details|documentation|docs|help|info|information|troubleshooting|explained)(?: at| on| in| here)?\W{0,12}$/i;
+// Words that introduce this machine's own address: a listener, a bind or a source address is never the peer.
+const LOCAL_BEFORE = /\b(?:listen(?:ing)?(?: on| at)?|running on|bound to|bind(?:ing)?(?: to)?|local(?: address)?(?: is)?|laddr|source address|serving(?: [A-Z]{2,10})? on)\W{0,4}$/i;
 
-/** Parses a URL found in text: host null for placeholders; scheme port when none is written. */
-export function parseUrl(raw: string): Peer | null {
+/** The parts of a URL: host null for placeholders; the scheme's port when none is written; no help-site filter. */
+export function parseUrlOf(raw: string): Peer | null {
   const url = raw.replace(/[.,;:'")\]}>]+$/, '');
   const sep = url.indexOf('://');
   if (sep === -1) return null;
@@ -130,13 +159,30 @@ export function parseUrl(raw: string): Peer | null {
   // `https://api.lea...`: a URL cut short inside its host names no peer.
   if (authority === rest && /(?:\.{3}|…)$/.test(raw)) return null;
   authority = authority.slice(authority.lastIndexOf('@') + 1);
+  // mongodb://a:1,b:2/ lists several hosts: the first one is the peer.
+  const comma = authority.indexOf(',');
+  if (comma !== -1) authority = authority.slice(0, comma);
   const { host, port } = splitHostPort(authority);
-  if (host !== null && DOC_HOSTS.test(host)) return null;
   if (host === null) return port === null ? null : { host: null, port, url: null };
   return { host, port: port ?? SCHEME_PORTS[scheme] ?? null, url };
 }
 
-function leftmost(line: string, extractors: readonly Extractor[]): Peer | null {
+/** Parses a URL found in text: host null for placeholders and help sites; scheme port when none is written. */
+export function parseUrl(raw: string): Peer | null {
+  const peer = parseUrlOf(raw);
+  if (peer?.host != null && DOC_HOSTS.test(peer.host)) return null;
+  return peer;
+}
+
+/** Whether a match of a weak extractor names something other than the peer: a help link, a listener, a wildcard. */
+function notThePeer(line: string, index: number, found: Peer): boolean {
+  // A wildcard address (0.0.0.0, ::) is where a server listens, not where a client connects.
+  if (found.host !== null && isWildcardAddress(found.host)) return true;
+  const before = line.slice(Math.max(0, index - 40), index + 1);
+  return HELP_BEFORE.test(before.slice(0, -1)) || LOCAL_BEFORE.test(before.slice(0, -1));
+}
+
+function leftmost(line: string, extractors: readonly Extractor[], strict: boolean): Peer | null {
   let best: Peer | null = null;
   let bestIndex = Infinity;
   for (const { re, peer } of extractors) {
@@ -144,7 +190,7 @@ function leftmost(line: string, extractors: readonly Extractor[]): Peer | null {
     let m: RegExpExecArray | null;
     while ((m = re.exec(line)) !== null && m.index < bestIndex) {
       const found = peer(m);
-      if (found !== null && (found.host !== null || found.port !== null || found.final === true)) {
+      if (found !== null && (found.host !== null || found.port !== null || found.final === true) && !(strict && notThePeer(line, m.index, found))) {
         best = found;
         bestIndex = m.index;
         break;
@@ -155,19 +201,42 @@ function leftmost(line: string, extractors: readonly Extractor[]): Peer | null {
   return best;
 }
 
-const TIERS_TRIGGER: ReadonlyArray<readonly Extractor[]> = [UNIX, UPSTREAM, STRONG, URLS, WEAK, [GENERIC]];
-const TIERS_CONTEXT: ReadonlyArray<readonly Extractor[]> = [UNIX, UPSTREAM, STRONG, URLS, WEAK];
+/** A tier of extractors; weak tiers skip help links, listeners and wildcard addresses. */
+interface Tier {
+  extractors: readonly Extractor[];
+  weak: boolean;
+}
 
-function peerOfLine(line: string, tiers: ReadonlyArray<readonly Extractor[]>): Peer | null {
+const TIERS_TRIGGER: readonly Tier[] = [
+  { extractors: UNIX, weak: false }, { extractors: UPSTREAM, weak: false }, { extractors: STRONG, weak: false },
+  { extractors: URLS, weak: true }, { extractors: WEAK, weak: true }, { extractors: [GENERIC], weak: true },
+];
+const TIERS_CONTEXT: readonly Tier[] = TIERS_TRIGGER.slice(0, 5);
+// An informational line beside the failure is read only for a statement about a connection.
+const TIERS_NEIGHBOUR: readonly Tier[] = TIERS_TRIGGER.slice(0, 3);
+
+function peerOfLine(line: string, tiers: readonly Tier[]): Peer | null {
   for (const tier of tiers) {
-    const found = leftmost(line, tier);
+    const found = leftmost(line, tier.extractors, tier.weak);
     if (found !== null) return found;
   }
   return null;
 }
 
-/** The peer of a block: trigger lines first (in order), then context lines nearest first. */
+// A log record of its own at an informational level (`INFO …`, `[debug] …`, `2024-05-01 12:00:00 INFO …`): it
+// reports what a server or tool does (`Listening on http://…`), not the failure, so only a statement about a
+// connection counts there. Record boundaries themselves are the block's (the engine's) concern.
+const INFO_RECORD = /^\S{0,40}?[ [(]?(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|info|debug|trace|notice|verbose)\b[\]):]?\s/;
+// A server announcing where it listens (`Serving HTTP on 127.0.0.1 port 8000 (http://…)`, `Listening on :3000`,
+// `Uvicorn running on http://…`); libpq's hint `Is the server running on that host` is part of the failure.
+const LISTENER_LINE = /(?<![Tt]he server )\b(?:[Ss]erving(?: [A-Z]{2,10})?|[Ll]istening|[Rr]unning) (?:on|at)\s/;
+
+/** The peer of a block: trigger lines first (in order), then the context lines nearest first. */
 export function extractPeer(triggerLines: readonly string[], contextLines: readonly string[]): Peer {
+  return peerOf(triggerLines, contextLines);
+}
+
+function peerOf(triggerLines: readonly string[], contextLines: readonly string[]): Peer {
   let peer: Peer | null = null;
   for (const line of triggerLines) {
     peer = peerOfLine(line, TIERS_TRIGGER);
@@ -175,16 +244,80 @@ export function extractPeer(triggerLines: readonly string[], contextLines: reado
   }
   if (peer === null) {
     for (const line of contextLines) {
-      peer = peerOfLine(line, TIERS_CONTEXT);
+      peer = peerOfLine(line, INFO_RECORD.test(line) || LISTENER_LINE.test(line) ? TIERS_NEIGHBOUR : TIERS_CONTEXT);
       if (peer !== null) break;
     }
   }
   if (peer === null || peer.final === true) return { host: null, port: null, url: null };
-  if (peer.host !== null && peer.port === null) {
-    const port = portForHost(peer.host, [...triggerLines, ...contextLines]);
-    return { ...peer, port, url: peer.url };
-  }
+  if (peer.host !== null && peer.port === null) return { ...peer, port: portForHost(peer.host, [...triggerLines, ...contextLines]) };
   return peer;
+}
+
+/** What the detector parsed about a failure's target, as the incident carries it. */
+export type IncidentTarget = Pick<Incident, 'host' | 'port' | 'url'> & Required<Pick<Incident, 'proxy' | 'address' | 'elapsedMs'>> & Pick<Incident, 'portFrom'>;
+
+/**
+ * The target of a block as the incident records it: the peer (failing line, then its record),
+ * the program's default port when the text names a host without one, the proxy the text names,
+ * the IP address written and the time to failure.
+ */
+export function incidentTarget(triggerLines: readonly string[], contextLines: readonly string[], ecosystem: string | null): IncidentTarget {
+  const peer = peerOf(triggerLines, contextLines);
+  const record = [...triggerLines, ...contextLines];
+  let { host, port } = peer;
+  let portFrom: IncidentTarget['portFrom'] = port !== null ? 'output' : undefined;
+  if (host !== null && port === null && peer.portHidden !== true) {
+    port = defaultPort(peer.scheme) ?? serviceDefaultPort(programOfLines(triggerLines)) ?? serviceDefaultPort(ecosystem);
+    if (port !== null) portFrom = 'default';
+  }
+  const proxy = proxyOf(record);
+  // The failure names the proxy it could not reach: host and port stay the proxy until a destination is known.
+  if (proxy !== null && host === null) {
+    host = proxy.host;
+    port = proxy.port;
+    portFrom = port !== null ? 'output' : undefined;
+  }
+  let address: string | null = null;
+  for (const line of record) if ((address = addressInText(line, port)) !== null) break;
+  return { host, port, url: peer.url, proxy, address, elapsedMs: elapsedInText(record.join('\n')), ...(portFrom ? { portFrom } : {}) };
+}
+
+/**
+ * The default port of the service a program or ecosystem speaks (`psql`, `postgres` → 5432), or null.
+ * HTTP clients (curl, wget) have none: the URL's scheme decides, and a bare host name does not say which.
+ */
+export function serviceDefaultPort(program: string | null | undefined): number | null {
+  const scheme = programScheme(program);
+  return scheme === null || scheme === 'http' || scheme === 'https' ? null : defaultPort(scheme);
+}
+
+// A client's own prefix on its message: `psql: error: …`, `ssh: …`, `redis-cli: …`.
+const PROGRAM_PREFIX = /^([a-z][\w.-]{0,30}): /;
+
+/** The client program a failure's lines name as their prefix (`psql: error: …` → psql), or null. */
+export function programOfLines(lines: readonly string[]): string | null {
+  for (const line of lines) {
+    const name = PROGRAM_PREFIX.exec(line)?.[1];
+    if (name !== undefined && programScheme(name) !== null) return name;
+  }
+  return null;
+}
+
+// Lines that name the proxy a client went through: curl's `Could not resolve proxy: HOST`,
+// curl -v's `Uses proxy env variable https_proxy == 'URL'`, `connecting to proxy HOST:PORT`.
+const PROXY_NAMED: readonly Extractor[] = [
+  { re: /\bCould not resolve proxy: ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  { re: /\bUses proxy env variable \w{1,20} == '([^'\s]{1,500})'/g, peer: (m) => (m[1].includes('://') ? parseUrlOf(m[1]) : { ...splitHostPort(m[1]), url: null }) },
+  { re: /\bconnecting to (?:HTTP |SOCKS\d? )?proxy ([^\s:]{1,255}(?::\d{1,5})?)/gi, peer: token(1) },
+];
+
+/** The proxy the lines name, or null. */
+function proxyOf(lines: readonly string[]): { host: string; port: number | null } | null {
+  for (const line of lines) {
+    const found = leftmost(line, PROXY_NAMED, false);
+    if (found !== null && found.host !== null) return { host: found.host, port: found.port };
+  }
+  return null;
 }
 
 /** A port for a host found without one: a URL or `host:port` naming the same host, else `port N`. */
@@ -212,8 +345,40 @@ function portForHost(host: string, lines: readonly string[]): number | null {
   return null;
 }
 
+const IP_TOKEN = /[0-9A-Fa-f:.]{2,64}/g;
+
+/** The first IP address inside the text, with a trailing `:port` removed. */
+export function addressInText(text: string, port: number | null): string | null {
+  for (const m of text.slice(0, 4096).matchAll(IP_TOKEN)) {
+    // Sentence punctuation around an address ("at 10.0.0.1." / "host:10.0.0.1") is not part of it.
+    let token = m[0].replace(/[.:]+$/, '');
+    if (token.startsWith(':') && !token.startsWith('::')) token = token.slice(1);
+    const withoutPort = port !== null && token.endsWith(`:${port}`) ? token.slice(0, -(`:${port}`.length)) : null;
+    if (withoutPort && isIP(withoutPort)) return withoutPort;
+    if (isIP(token)) return token;
+    const colon = token.lastIndexOf(':');
+    if (colon > 0 && token.includes('.') && isIP(token.slice(0, colon)) === 4) return token.slice(0, colon);
+  }
+  return null;
+}
+
+const AFTER_MS = /\bafter (\d{1,9}) ?(?:ms|milliseconds)\b/i;
+const AFTER_S = /\bafter (\d{1,6}(?:\.\d{1,3})?) ?(?:s|sec|seconds)\b/i;
+const TIMEOUT_MS = /\btimeout:? ?(\d{1,9}) ?ms\b/i;
+const TIMEOUT_S = /\btimeout=(\d{1,6}(?:\.\d{1,3})?)\)/i;
+
+/** Time to failure written in the error text (curl "after N ms", undici "timeout: N ms", Python "timeout=N"), in ms, or null. */
+export function elapsedInText(text: string): number | null {
+  const t = text.slice(0, 8192);
+  const ms = AFTER_MS.exec(t) ?? TIMEOUT_MS.exec(t);
+  if (ms) return Number(ms[1]);
+  const s = AFTER_S.exec(t) ?? TIMEOUT_S.exec(t);
+  return s ? Math.round(Number(s[1]) * 1000) : null;
+}
+
 const KNOWN_CODE = /\b(E(?:CONNREFUSED|CONNRESET|CONNABORTED|TIMEDOUT|SOCKETTIMEDOUT|NOTFOUND|AI_AGAIN|AI_NONAME|HOSTUNREACH|NETUNREACH|PIPE|PROTO)|UND_ERR_[A-Z_]{2,30}|(?:CERT|UNABLE|SELF|DEPTH|ERR_TLS|ERR_SSL)_[A-Z_]{2,40}|WSAE[A-Z]{4,20})\b/;
-const SYSCALL = /\bsyscall: '(\w{1,30})'|\berroredSysCall: '(\w{1,30})'|\b(connect|read|write|getaddrinfo) E[A-Z]{4,15}\b/;
+// Node's `syscall: 'connect'`, `connect ECONNREFUSED`; Go's net.OpError `read tcp …`, `write tcp …`, `dial tcp …`.
+const SYSCALL = /\bsyscall: '(\w{1,30})'|\berroredSysCall: '(\w{1,30})'|\b(connect|read|write|getaddrinfo) E[A-Z]{4,15}\b|\b(read|write|dial) (?:tcp|udp)[46]? /;
 
 /** errno-style code and syscall written in the block, for rules that do not fix them. */
 export function extractCodeAndSyscall(lines: readonly string[]): { code: string | null; syscall: string | null } {
@@ -223,7 +388,7 @@ export function extractCodeAndSyscall(lines: readonly string[]): { code: string 
     if (code === null) code = KNOWN_CODE.exec(line)?.[1] ?? null;
     if (syscall === null) {
       const m = SYSCALL.exec(line);
-      if (m !== null) syscall = m[1] ?? m[2] ?? m[3] ?? null;
+      if (m !== null) syscall = m[1] ?? m[2] ?? m[3] ?? (m[4] === 'dial' ? 'connect' : m[4]) ?? null;
     }
     if (code !== null && syscall !== null) break;
   }
@@ -232,6 +397,6 @@ export function extractCodeAndSyscall(lines: readonly string[]): { code: string 
 
 /** Every regular expression the extraction uses, for the static ReDoS check. */
 export function extractionRegExps(): RegExp[] {
-  const extractors = [...UNIX, ...UPSTREAM, ...STRONG, ...URLS, ...WEAK, GENERIC];
-  return [...extractors.map((e) => e.re), PORT_ONLY, DOC_HOSTS, KNOWN_CODE, SYSCALL];
+  const extractors = [...UNIX, ...UPSTREAM, ...STRONG, ...URLS, ...WEAK, GENERIC, ...PROXY_NAMED];
+  return [...extractors.map((e) => e.re), PORT_ONLY, DOC_HOSTS, HELP_BEFORE, LOCAL_BEFORE, INFO_RECORD, LISTENER_LINE, PROGRAM_PREFIX, IP_TOKEN, AFTER_MS, AFTER_S, TIMEOUT_MS, TIMEOUT_S, KNOWN_CODE, SYSCALL];
 }

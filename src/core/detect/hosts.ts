@@ -26,6 +26,10 @@ export interface Peer {
   port: number | null;
   url: string | null;
   final?: boolean;
+  /** The service the message is from (libpq's wording is PostgreSQL's), for its default port. */
+  scheme?: string;
+  /** A port is written but masked or unreadable (`port xx`): no default port stands in for it. */
+  portHidden?: boolean;
 }
 
 /** The host as written if it can name a peer, else null (placeholders, junk). */

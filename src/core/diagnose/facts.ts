@@ -2,6 +2,8 @@
  * Facts derived across the incident and several probes, for the knowledge
  * base's predicates (root `facts`). Generic computations only — which address
  * the error names, which family a listener serves — never logic for one cause.
+ * What the error text says (address, time to failure) comes from the incident's
+ * fields, parsed once by the detector (core/detect/extract.ts).
  */
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../target/address';
@@ -11,11 +13,11 @@ import type { Incident, ProbeResult, Target } from '../types';
 
 /** Facts the predicates can read under the `facts` root; null means unknown. */
 export interface Facts {
-  /** The IP address written inside the error text (it beats the host name), or null. */
+  /** The IP address written inside the error text (it beats the host name), as the detector parsed it onto the incident, or null. */
   errorAddress: string | null;
   errorFamily: Family | null;
   errorAddressLoopback: boolean | null;
-  /** Time to failure stated in the error text (curl "after N ms", undici "timeout: N ms", Python "timeout=N"), or null. */
+  /** Time to failure stated in the error text (curl "after N ms", undici "timeout: N ms", Python "timeout=N"), from the incident, or null. */
   elapsedMs: number | null;
   /** The target host is this machine's loopback (localhost, 127.0.0.0/8, ::1, *.localhost). */
   targetLoopback: boolean;
@@ -54,7 +56,8 @@ export function deriveFacts(target: Target, incident: Incident | null, probes: r
   const tcp = usable<TcpData>(byId.get('tcp'));
   const repeat = usable<RepeatData>(byId.get('repeat'));
 
-  const errorAddress = incident ? addressInText(incident.text, incident.port) : null;
+  // The detector parsed these from the output onto the incident; the diagnosis never re-reads the text.
+  const errorAddress = incident?.address ?? null;
   const errorFamily = errorAddress ? familyOf(errorAddress) : null;
   const onPort = listeners ? listeners.listeners : null;
   const listenerFamilies = onPort ? unique(onPort.flatMap((l) => servedFamilies(l.address))) : null;
@@ -78,7 +81,7 @@ export function deriveFacts(target: Target, incident: Incident | null, probes: r
     errorAddress,
     errorFamily,
     errorAddressLoopback: errorAddress ? isLoopback(errorAddress) : null,
-    elapsedMs: incident ? elapsedInText(incident.text) : null,
+    elapsedMs: incident?.elapsedMs ?? null,
     targetLoopback: isLoopback(target.host),
     listenerFamilies,
     errorAddressCovered: onPort && errorAddress ? onPort.some((l) => covers(l.address, errorAddress)) : null,
@@ -134,35 +137,4 @@ export function covers(listenAddress: string, address: string): boolean {
   if (l === '::') return true;
   if (l === '0.0.0.0') return familyOf(a) === 4;
   return l === a;
-}
-
-const IP_TOKEN = /[0-9A-Fa-f:.]{2,64}/g;
-
-/** The first IP address inside the text, with a trailing `:port` removed. */
-export function addressInText(text: string, port: number | null): string | null {
-  for (const m of text.slice(0, 4096).matchAll(IP_TOKEN)) {
-    // Sentence punctuation around an address ("at 10.0.0.1." / "host:10.0.0.1") is not part of it.
-    let token = m[0].replace(/[.:]+$/, '');
-    if (token.startsWith(':') && !token.startsWith('::')) token = token.slice(1);
-    const withoutPort = port !== null && token.endsWith(`:${port}`) ? token.slice(0, -(`:${port}`.length)) : null;
-    if (withoutPort && isIP(withoutPort)) return withoutPort;
-    if (isIP(token)) return token;
-    const colon = token.lastIndexOf(':');
-    if (colon > 0 && token.includes('.') && isIP(token.slice(0, colon)) === 4) return token.slice(0, colon);
-  }
-  return null;
-}
-
-const AFTER_MS = /\bafter (\d{1,9}) ?(?:ms|milliseconds)\b/i;
-const AFTER_S = /\bafter (\d{1,6}(?:\.\d{1,3})?) ?(?:s|sec|seconds)\b/i;
-const TIMEOUT_MS = /\btimeout:? ?(\d{1,9}) ?ms\b/i;
-const TIMEOUT_S = /\btimeout=(\d{1,6}(?:\.\d{1,3})?)\)/i;
-
-/** Time to failure written in the error text, in ms, or null. */
-export function elapsedInText(text: string): number | null {
-  const t = text.slice(0, 8192);
-  const ms = AFTER_MS.exec(t) ?? TIMEOUT_MS.exec(t);
-  if (ms) return Number(ms[1]);
-  const s = AFTER_S.exec(t) ?? TIMEOUT_S.exec(t);
-  return s ? Math.round(Number(s[1]) * 1000) : null;
 }

@@ -30,11 +30,11 @@ export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws',
 
 /** The scheme (service) a client program speaks: psql talks to PostgreSQL, redis-cli to Redis. */
 export const PROGRAM_SCHEMES: Readonly<Record<string, string>> = {
-  ssh: 'ssh', scp: 'ssh', sftp: 'ssh', 'ssh-keyscan': 'ssh',
-  psql: 'postgresql', pg_dump: 'postgresql', pg_isready: 'postgresql', pgbench: 'postgresql', postgres: 'postgresql', libpq: 'postgresql',
+  ssh: 'ssh', scp: 'ssh', sftp: 'ssh', 'ssh-keyscan': 'ssh', autossh: 'ssh', telnet: 'telnet',
+  psql: 'postgresql', pg_dump: 'postgresql', pg_isready: 'postgresql', pgbench: 'postgresql', pg_restore: 'postgresql', pg_dumpall: 'postgresql', createdb: 'postgresql', dropdb: 'postgresql', postgres: 'postgresql', libpq: 'postgresql',
   mysql: 'mysql', mysqladmin: 'mysql', mysqldump: 'mysql', mariadb: 'mysql', 'mariadb-admin': 'mysql', 'mariadb-dump': 'mysql',
   'redis-cli': 'redis', redis: 'redis', 'valkey-cli': 'redis',
-  mongo: 'mongodb', mongosh: 'mongodb', mongodb: 'mongodb',
+  mongo: 'mongodb', mongosh: 'mongodb', mongodump: 'mongodb', mongodb: 'mongodb',
   amqp: 'amqp', rabbitmq: 'amqp', kafka: 'kafka', 'kafka-console-producer': 'kafka', 'kafka-console-consumer': 'kafka',
   zookeeper: 'zookeeper', zkcli: 'zookeeper', memcached: 'memcached', nats: 'nats', mqtt: 'mqtt', mosquitto_pub: 'mqtt', mosquitto_sub: 'mqtt',
   curl: 'http', wget: 'http', http: 'http', https: 'https',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamDetector } from '../../../src/core/detect/stream';
 import type { Incident } from '../../../src/core/types';
-import { withCommandLineTarget } from '../../../src/host/commandLineTarget';
+import { completeTarget } from '../../../src/core/detect/commandLine';
 import { refusedPort } from '../../support/refusedPort';
 
 // Real programs under a real pseudo-terminal (util-linux `script`), their output fed to the
@@ -43,7 +43,7 @@ function detect(chunks: Buffer[], commandLine: string): Incident[] {
   const out: Incident[] = [];
   for (const c of chunks) out.push(...d.write(new Uint8Array(c)));
   out.push(...d.end());
-  return out.map((i) => withCommandLineTarget(i, commandLine));
+  return out.map((i) => completeTarget(i, commandLine));
 }
 
 async function failureOf(command: string, category: string, host: string, port: number): Promise<Incident> {

@@ -1,5 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { addressInText, covers, elapsedInText, isLoopback } from '../../../src/core/diagnose/facts';
+import { addressInText, elapsedInText, incidentTarget } from '../../../src/core/detect/extract';
+import { covers, deriveFacts, isLoopback } from '../../../src/core/diagnose/facts';
+import type { Incident, Target } from '../../../src/core/types';
+
+const TARGET: Target = { host: 'localhost', port: 5432, scheme: null, url: null };
+
+function incident(over: Partial<Incident>): Incident {
+  return {
+    key: 'k', category: 'refused', also: [], code: null, syscall: null, host: 'localhost', port: 5432, url: null, ecosystem: null,
+    rule: 'r', count: 1, text: '', line: 1, endLine: 1, firstSeen: 0, lastSeen: 0, ...over,
+  };
+}
 
 describe('facts derived from the incident', () => {
   it('finds the address inside the error, with the port removed', () => {
@@ -27,5 +38,32 @@ describe('facts derived from the incident', () => {
     assert.ok(!covers('127.0.0.1', '::1'));
     assert.ok(covers('::ffff:127.0.0.1', '127.0.0.1'));
     assert.ok(isLoopback('localhost') && isLoopback('127.0.0.2') && isLoopback('::1') && !isLoopback('198.51.100.2'));
+  });
+});
+
+describe('facts come from the incident, not from its text', () => {
+  it('the address and the time to failure are the fields the detector filled', () => {
+    const facts = deriveFacts(TARGET, incident({ address: '::1', elapsedMs: 1500, text: 'Connection refused' }), []);
+    assert.equal(facts.errorAddress, '::1');
+    assert.equal(facts.errorFamily, 6);
+    assert.equal(facts.errorAddressLoopback, true);
+    assert.equal(facts.elapsedMs, 1500);
+  });
+
+  it('the text is not read again: an incident without the fields states no address and no time', () => {
+    const facts = deriveFacts(TARGET, incident({ text: 'curl: (28) Failed to connect to 10.0.0.5 port 80 after 21036 ms: Timed out' }), []);
+    assert.equal(facts.errorAddress, null);
+    assert.equal(facts.elapsedMs, null);
+    assert.equal(deriveFacts(TARGET, null, []).errorAddress, null);
+  });
+
+  it('the detector parses them once, from the failing line and its record', () => {
+    const psql = incidentTarget(['psql: error: connection to server at "localhost" (::1), port 5432 failed: Connection refused'], ['\tIs the server running on that host and accepting TCP/IP connections?'], 'postgres');
+    assert.deepEqual([psql.host, psql.port, psql.address, psql.elapsedMs], ['localhost', 5432, '::1', null]);
+    const curl = incidentTarget(['curl: (28) Failed to connect to 10.0.0.5 port 80 after 21036 ms: Timed out'], [], 'curl');
+    assert.deepEqual([curl.host, curl.port, curl.address, curl.elapsedMs, curl.portFrom], ['10.0.0.5', 80, '10.0.0.5', 21036, 'output']);
+    const facts = deriveFacts(TARGET, incident({ ...curl }), []);
+    assert.equal(facts.errorAddress, '10.0.0.5');
+    assert.equal(facts.elapsedMs, 21036);
   });
 });

@@ -71,7 +71,7 @@ describe('rankCauses on recorded probe results', () => {
     // Same listener on 127.0.0.1; now the error (and the target) name the address it listens on, which accepts.
     const withV4 = rankCauses({
       target: f.target,
-      incident: { ...(f.incident as Incident), text: `Error: connect ECONNREFUSED 127.0.0.1:${port}` },
+      incident: { ...(f.incident as Incident), text: `Error: connect ECONNREFUSED 127.0.0.1:${port}`, address: '127.0.0.1' },
       probes: f.probes,
     });
     const v6 = rankCauses({ target: f.target, incident: f.incident, probes: f.probes });
@@ -105,7 +105,7 @@ describe('rankCauses on recorded probe results', () => {
 
   it('reads timing in the error: a 21 s connect timeout cites Windows SYN retries', () => {
     const f = fixture('packet-drop');
-    const inc = { ...(f.incident as Incident), text: 'curl: (28) Failed to connect to 198.51.100.7 port 5432 after 21036 ms: Timed out' };
+    const inc = { ...(f.incident as Incident), text: 'curl: (28) Failed to connect to 198.51.100.7 port 5432 after 21036 ms: Timed out', address: '198.51.100.7', elapsedMs: 21036 };
     const top = rankCauses({ target: f.target, incident: inc, probes: f.probes }).causes[0];
     assert.equal(top.id, 'packet-drop');
     assert.ok(top.evidence.some((e) => e.text.includes('21036 ms') && e.text.includes('Windows')));
@@ -119,8 +119,8 @@ describe('likelyCausesOffline', () => {
   });
 
   it('raises ip-family-mismatch when the refused address is ::1', () => {
-    const v4 = likelyCausesOffline(incident({ code: 'ECONNREFUSED', text: 'Error: connect ECONNREFUSED 127.0.0.1:3000' }));
-    const v6 = likelyCausesOffline(incident({ code: 'ECONNREFUSED', host: '::1', text: 'Error: connect ECONNREFUSED ::1:3000' }));
+    const v4 = likelyCausesOffline(incident({ code: 'ECONNREFUSED', text: 'Error: connect ECONNREFUSED 127.0.0.1:3000', address: '127.0.0.1' }));
+    const v6 = likelyCausesOffline(incident({ code: 'ECONNREFUSED', host: '::1', text: 'Error: connect ECONNREFUSED ::1:3000', address: '::1' }));
     const conf = (cs: typeof v4): number => cs.find((c) => c.id === 'ip-family-mismatch')?.confidence ?? 0;
     assert.ok(conf(v6) > conf(v4));
   });

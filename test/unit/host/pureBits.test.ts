@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { Commands, commandUri, parseIncidentArgs } from '../../../src/host/commandIds';
-import { urlTargetOf, withCommandLineTarget } from '../../../src/host/commandLineTarget';
 import { outputOf } from '../../../src/host/debugOutput';
 import { HOVER_COMMANDS, explanationMarkdown, hoverMarkdown, hoverModelOf } from '../../../src/host/hoverModel';
 import { linkSpans } from '../../../src/host/lineLinks';
@@ -99,28 +98,5 @@ describe('terminal link spans', () => {
 
   it('finds bracketed IPv6 targets', () => {
     assert.deepEqual(linkSpans('connect to [::1]:80 failed', incident({ host: '::1', port: 80, code: null })), [{ start: 11, length: 8 }]);
-  });
-});
-
-describe('command-line target', () => {
-  it('takes the one URL of the command when the output names no host', () => {
-    const inc = incident({ host: null, port: null, category: 'reset', rule: 'curl.recv-failure', key: 'reset|curl.recv-failure||' });
-    const out = withCommandLineTarget(inc, "curl -sS 'http://127.0.0.1:4000/x'");
-    assert.equal(out.host, '127.0.0.1');
-    assert.equal(out.port, 4000);
-    assert.equal(out.key, 'reset|curl.recv-failure|127.0.0.1|4000');
-  });
-
-  it('keeps the incident when the output has a host, or the command names none or several', () => {
-    assert.deepEqual(withCommandLineTarget(incident(), 'curl http://x:1'), incident());
-    const inc = incident({ host: null, port: null });
-    assert.equal(withCommandLineTarget(inc, 'npm start'), inc);
-    assert.equal(withCommandLineTarget(inc, 'curl http://a:1 http://b:2'), inc);
-    assert.equal(urlTargetOf('curl https://a.example https://a.example/x')?.port, 443);
-  });
-
-  it('masks credentials of the URL', () => {
-    const out = withCommandLineTarget(incident({ host: null, port: null }), 'curl https://user:secret@api.example.com/');
-    assert.ok(!String(out.url).includes('secret'));
   });
 });
