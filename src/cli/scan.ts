@@ -79,6 +79,7 @@ function toJsonLine(incident: Incident, file: string | null): string {
     rule: incident.rule,
     count: incident.count,
     text: incident.text,
+    occurrences: incident.occurrences ?? [{ line: incident.line, endLine: incident.endLine }],
   };
   return `${JSON.stringify(record)}\n`;
 }

@@ -15,8 +15,9 @@
  * control bytes (0x9b CSI) are not escapes here, as visibleText does not treat them as such.
  */
 import type { Incident } from '../types';
+import { MAX_OCCURRENCES } from '../types';
 import type { BlockLine } from './incidentBuilder';
-import { buildIncident, isStackFrame, startsNewFailure } from './incidentBuilder';
+import { awaitsChain, buildIncident, isChainMarker, isStackFrame, startsNewFailure, startsRecord } from './incidentBuilder';
 import { extractPeer } from './extract';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
@@ -40,7 +41,10 @@ export interface StreamDetectorOptions {
 
 const LF = 10;
 const ESC = 0x1b;
-const MAX_BLOCK_LINES = 40;
+/** Longest block: room for a chained traceback (Python prints every traceback of the chain whole). */
+const MAX_BLOCK_LINES = 400;
+/** Lines a block waits, after a chain marker, for the next exception of the chain (its traceback comes first). */
+const CHAIN_FOLLOW = 200;
 const EMPTY = new Uint8Array(0);
 
 interface OpenBlock {
@@ -296,8 +300,14 @@ export class StreamDetector {
       this.block = { lines: [{ text, line, match }], follow: this.contextLines, openedAt: this.now() };
       return;
     }
+    // Another log record (a timestamp, the next prompt) ends the failure, unless a chain is pending.
+    if (match === null && startsRecord(text) && !awaitsChain(block.lines)) {
+      this.closeBlock();
+      return;
+    }
     block.lines.push({ text, line, match });
     if (match !== null) block.follow = this.contextLines;
+    else if (isChainMarker(text)) block.follow = CHAIN_FOLLOW;
     else if (!isStackFrame(text)) block.follow--;
     if (block.follow <= 0 || block.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
   }
@@ -328,6 +338,7 @@ export class StreamDetector {
     if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs) {
       existing.count++;
       existing.lastSeen = incident.lastSeen;
+      if (existing.occurrences !== undefined && existing.occurrences.length < MAX_OCCURRENCES) existing.occurrences.push({ line: incident.line, endLine: incident.endLine });
       for (const c of incident.also) if (!existing.also.includes(c)) existing.also.push(c);
       this.incidents.delete(existing.key);
       this.incidents.set(existing.key, existing);
@@ -361,5 +372,5 @@ function peerKey(text: string): string {
 }
 
 function copyIncident(incident: Incident): Incident {
-  return { ...incident, also: [...incident.also] };
+  return { ...incident, also: [...incident.also], ...(incident.occurrences !== undefined ? { occurrences: incident.occurrences.map((o) => ({ ...o })) } : {}) };
 }
