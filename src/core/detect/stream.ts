@@ -46,6 +46,8 @@ const MAX_BLOCK_LINES = 400;
 /** Lines a block waits, after a chain marker, for the next exception of the chain (its traceback comes first). */
 const CHAIN_FOLLOW = 200;
 const EMPTY = new Uint8Array(0);
+/** Where an overlong line was cut. */
+const CUT = ' … ';
 
 interface OpenBlock {
   lines: BlockLine[];
@@ -158,10 +160,24 @@ export class StreamDetector {
     this.carry = end === data.length ? EMPTY : this.boundedCarry(data.subarray(end));
   }
 
-  /** A copy of an unfinished line (the caller may reuse its buffer); an endless line keeps only its tail. */
+  /** A copy of an unfinished line (the caller may reuse its buffer); an endless line keeps its start and its end. */
   private boundedCarry(rest: Uint8Array): Uint8Array {
+    return this.boundedLine(rest, 0, rest.length);
+  }
+
+  /**
+   * A copy of data[from, to) that decodeLine reads as it reads the original: longer than 2 caps,
+   * it keeps the first and the last cap bytes around one 0xFF byte (never in UTF-8, so never in a
+   * keyword), and stays longer than 2 caps, so that decodeLine cuts it at the same places.
+   */
+  private boundedLine(data: Uint8Array, from: number, to: number): Uint8Array {
     const cap = this.maxLineLength * 4;
-    return copyOf(rest, rest.length > cap ? rest.length - cap : 0, rest.length);
+    if (to - from <= 2 * cap + 1) return copyOf(data, from, to);
+    const out = new Uint8Array(2 * cap + 1);
+    out.set(data.subarray(from, from + cap));
+    out[cap] = 0xff;
+    out.set(data.subarray(to - cap, to), cap + 1);
+    return out;
   }
 
   /** Handles the complete lines in data[0, end) (end is just past a line feed). */
@@ -205,11 +221,16 @@ export class StreamDetector {
 
   /** Whether the line holding data[esc] (its first ESC), stripped of escapes, contains a keyword. */
   private escapeHit(data: Uint8Array, pos: number, esc: number, lineEnd: number): boolean {
-    const lineStart = esc === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, esc - 1) + 1);
-    // The same bytes decodeLine reads: an overlong line keeps its end.
-    const from = Math.max(lineStart, lineEnd - this.maxLineLength * 4);
-    if (this.scratch.length < lineEnd - from) this.scratch = new Uint8Array(Math.max(lineEnd - from, 2 * this.scratch.length));
-    const n = visibleBytes(data, from, lineEnd, this.scratch);
+    const start = lineStart(data, esc, pos);
+    // The same bytes decodeLine reads: an overlong line, its start and its end.
+    const cap = this.maxLineLength * 4;
+    if (lineEnd - start > 2 * cap) return this.visibleHit(data, start, start + cap) || this.visibleHit(data, lineEnd - cap, lineEnd);
+    return this.visibleHit(data, start, lineEnd);
+  }
+
+  private visibleHit(data: Uint8Array, from: number, to: number): boolean {
+    if (this.scratch.length < to - from) this.scratch = new Uint8Array(Math.max(to - from, 2 * this.scratch.length));
+    const n = visibleBytes(data, from, to, this.scratch);
     return this.matcher.byteFilter.find(this.scratch, 0, n) !== -1;
   }
 
@@ -238,10 +259,20 @@ export class StreamDetector {
     this.countPos = to;
   }
 
+  /**
+   * The visible text of the raw line data[start, end). An overlong line keeps its start and its end
+   * (a terminal wraps it, so its start stays on screen; progress output ends with the failure).
+   */
   private decodeLine(data: Uint8Array, start: number, end: number): string {
-    // An overlong line keeps its end: progress output comes first, the failure last.
-    const from = end - start > this.maxLineLength * 4 ? end - this.maxLineLength * 4 : start;
-    return visibleText(this.decoder.decode(data.subarray(from, end)), this.maxLineLength);
+    const cap = this.maxLineLength * 4;
+    const half = Math.max(1, (this.maxLineLength - CUT.length) >> 1);
+    if (end - start > 2 * cap) {
+      const head = visibleText(this.decoder.decode(data.subarray(start, start + cap)), Infinity);
+      const tail = visibleText(this.decoder.decode(data.subarray(end - cap, end)), Infinity);
+      return `${head.slice(0, half)}${CUT}${tail.slice(-half)}`;
+    }
+    const text = visibleText(this.decoder.decode(data.subarray(start, end)), Infinity);
+    return text.length > this.maxLineLength ? `${text.slice(0, half)}${CUT}${text.slice(-half)}` : text;
   }
 
   private openBlock(data: Uint8Array, start: number, text: string, match: LineMatch): void {
@@ -281,8 +312,7 @@ export class StreamDetector {
     let n = this.lineNo - 1;
     while (lines.length < this.contextLines && stop >= 0) {
       const begin = stop === 0 ? 0 : data.lastIndexOf(LF, stop - 1) + 1;
-      const length = Math.min(stop - begin, this.maxLineLength * 4);
-      lines.push({ bytes: copyOf(data, begin, begin + length), line: n });
+      lines.push({ bytes: this.boundedLine(data, begin, stop), line: n });
       n--;
       stop = begin - 1;
     }
@@ -353,6 +383,11 @@ export class StreamDetector {
       if (oldest !== undefined) this.incidents.delete(oldest);
     }
   }
+}
+
+/** Start of the line that holds data[at], not before `from` (a line start). */
+function lineStart(data: Uint8Array, at: number, from: number): number {
+  return at === 0 ? 0 : Math.max(from, data.lastIndexOf(LF, at - 1) + 1);
 }
 
 /** Index of the first ESC in data at or after `from`, or data.length. */
