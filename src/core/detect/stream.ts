@@ -33,8 +33,15 @@ export interface StreamDetectorOptions {
   contextLines?: number;
   /** Repeats within this many ms of the last one fold into the same incident. */
   foldWindowMs?: number;
-  /** Incidents remembered for folding; the least recently seen are forgotten first. */
+  /** Incidents remembered for folding; the least recently seen are forgotten (closed) first. */
   maxIncidents?: number;
+  /** A repeat more than this many lines after an incident's last occurrence starts a new incident. */
+  foldLines?: number;
+  /**
+   * Called once per incident when it closes: forgotten for room (maxIncidents), past foldLines, or
+   * at end(), where the rest close in order of first line. A closed incident is no longer in snapshot().
+   */
+  onClose?: (incident: Incident) => void;
   /** Rules to use instead of the bundled ones (tests). */
   matcher?: RuleMatcher;
 }
@@ -75,6 +82,10 @@ export class StreamDetector {
   private readonly contextLines: number;
   private readonly foldWindowMs: number;
   private readonly maxIncidents: number;
+  private readonly foldLines: number;
+  private readonly onClose: ((incident: Incident) => void) | undefined;
+  /** Last line of each remembered incident's latest occurrence (same keys and order as `incidents`). */
+  private readonly lastLines = new Map<string, number>();
   private readonly decoder = new TextDecoder('utf-8');
   private readonly encoder = new TextEncoder();
 
@@ -99,6 +110,8 @@ export class StreamDetector {
     this.contextLines = options.contextLines ?? 6;
     this.foldWindowMs = options.foldWindowMs ?? 10 * 60_000;
     this.maxIncidents = options.maxIncidents ?? 1000;
+    this.foldLines = options.foldLines ?? Infinity;
+    this.onClose = options.onClose;
   }
 
   /** Feeds a chunk; returns the incidents that are new or whose count changed. */
@@ -118,7 +131,18 @@ export class StreamDetector {
       this.processRegion(asSearchable(last), last.length);
     }
     this.closeBlock();
-    return this.takeChanged();
+    const changed = this.takeChanged();
+    if (this.onClose !== undefined) this.closeAll();
+    return changed;
+  }
+
+  /** Closes the pending block and every remembered incident (onClose, in order of first line); the stream goes on. */
+  closeAll(): void {
+    this.closeBlock();
+    const rest = [...this.incidents.values()].sort((a, b) => a.line - b.line);
+    this.incidents.clear();
+    this.lastLines.clear();
+    if (this.onClose !== undefined) for (const incident of rest) this.onClose(copyIncident(incident));
   }
 
   /** Closes a pending block now (a host calls this when output goes quiet) and returns what changed. */
@@ -217,6 +241,7 @@ export class StreamDetector {
     }
     this.countTo(data, end);
     this.saveTail(data, end);
+    this.expire(this.lineNo);
   }
 
   /** Whether the line holding data[esc] (its first ESC), stripped of escapes, contains a keyword. */
@@ -365,23 +390,48 @@ export class StreamDetector {
 
   private fold(incident: Incident): void {
     const existing = this.incidents.get(incident.key);
-    if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs) {
+    const last = this.lastLines.get(incident.key);
+    if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs && (last === undefined || incident.line - last <= this.foldLines)) {
       existing.count++;
       existing.lastSeen = incident.lastSeen;
       if (existing.occurrences !== undefined && existing.occurrences.length < MAX_OCCURRENCES) existing.occurrences.push({ line: incident.line, endLine: incident.endLine });
       for (const c of incident.also) if (!existing.also.includes(c)) existing.also.push(c);
-      this.incidents.delete(existing.key);
-      this.incidents.set(existing.key, existing);
+      this.remember(existing, incident.endLine);
       this.changed.set(existing.key, existing);
-      return;
+    } else {
+      if (existing !== undefined) this.close(existing.key);
+      this.remember(incident, incident.endLine);
+      this.changed.set(incident.key, incident);
+      if (this.incidents.size > this.maxIncidents) {
+        const oldest = this.incidents.keys().next().value;
+        if (oldest !== undefined) this.close(oldest);
+      }
     }
+    this.expire(incident.line);
+  }
+
+  /** Moves an incident, last seen ending at `lastLine`, to the most recently seen end. */
+  private remember(incident: Incident, lastLine: number): void {
     this.incidents.delete(incident.key);
     this.incidents.set(incident.key, incident);
-    this.changed.set(incident.key, incident);
-    if (this.incidents.size > this.maxIncidents) {
-      const oldest = this.incidents.keys().next().value;
-      if (oldest !== undefined) this.incidents.delete(oldest);
+    this.lastLines.delete(incident.key);
+    this.lastLines.set(incident.key, lastLine);
+  }
+
+  /** Closes the incidents whose last occurrence lies more than foldLines before `line` (least recent first). */
+  private expire(line: number): void {
+    if (this.foldLines === Infinity) return;
+    for (const [key, last] of this.lastLines) {
+      if (line - last <= this.foldLines) break;
+      this.close(key);
     }
+  }
+
+  private close(key: string): void {
+    const incident = this.incidents.get(key);
+    this.incidents.delete(key);
+    this.lastLines.delete(key);
+    if (incident !== undefined && this.onClose !== undefined) this.onClose(copyIncident(incident));
   }
 }
 

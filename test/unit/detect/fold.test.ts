@@ -67,6 +67,21 @@ describe('detect: folding', () => {
     assert.deepEqual(d.snapshot().map((i) => i.host), ['10.0.0.8', '10.0.0.9', '10.0.0.10']);
   });
 
+  it('closes each incident once: for room, past the fold horizon, and the rest at the end in line order', () => {
+    const closed: [string | null, number, number][] = [];
+    const d = new StreamDetector({ maxIncidents: 2, foldLines: 5, contextLines: 0, foldWindowMs: Infinity, onClose: (i) => closed.push([i.host, i.line, i.count]) });
+    d.write('Error: connect ECONNREFUSED 10.0.0.1:80\nError: connect ECONNREFUSED 10.0.0.2:80\nError: connect ECONNREFUSED 10.0.0.1:80\n');
+    d.write('Error: connect ECONNREFUSED 10.0.0.3:80\n'); // room: 10.0.0.2 is the least recently seen
+    assert.deepEqual(closed, [['10.0.0.2', 2, 1]]);
+    d.write('a\nb\nc\nd\ne\nf\ng\n'); // past the horizon of both
+    assert.deepEqual(closed.slice(1), [['10.0.0.1', 1, 2], ['10.0.0.3', 4, 1]]);
+    d.write('Error: connect ECONNREFUSED 10.0.0.3:80\nError: connect ECONNREFUSED 10.0.0.9:80\n');
+    assert.deepEqual(d.snapshot().map((i) => i.host), ['10.0.0.3', '10.0.0.9']);
+    d.end();
+    assert.deepEqual(closed.slice(3), [['10.0.0.3', 12, 1], ['10.0.0.9', 13, 1]]);
+    assert.deepEqual(d.snapshot(), []);
+  });
+
   it('detectAtLine reads only a few lines around the index', () => {
     const read: number[] = [];
     const lines = Array.from({ length: 100_000 }, (_, i) => (i === 50_000 ? 'ssh: connect to host 10.0.2.15 port 22: Connection timed out' : `line ${i}`));
