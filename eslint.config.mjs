@@ -18,9 +18,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts', 'src/cli.ts', 'test/unit/**/*.ts', 'test/faults/**/*.ts'],
+    // Type information, so a forgotten await or a promise passed where a callback belongs is an error.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts', 'src/webview/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts', 'test/unit/**/*.ts', 'test/faults/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core, the CLI and the webviews never import vscode.' }] }],
+    },
+  },
+  {
+    // The pure core depends on nothing above it: no vscode, no host, no webview, no CLI.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The core never imports vscode.' }],
+        patterns: [{ group: ['**/host/**', '**/host', '**/webview/**', '**/cli/**', '**/cli', '**/extension'], message: 'The core imports nothing from host, webview or cli.' }],
+      }],
     },
   },
   {

@@ -5,6 +5,7 @@
 const USAGE = `Usage:
   connection-doctor scan [--json] [FILE...]
   connection-doctor diagnose [--json] [--timeout MS] [--attempts N] [--error TEXT | --error-file FILE] [TARGET]
+  connection-doctor mcp [--offline]
 `;
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as grep does.
@@ -20,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/scan')).runScan(rest);
     case 'diagnose':
       return (await import('./cli/diagnose')).runDiagnose(rest);
+    case 'mcp':
+      return (await import('./cli/mcp')).runMcp(rest);
     case '--help':
     case '-h':
     case 'help':

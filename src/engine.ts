@@ -9,3 +9,4 @@ export { renderReport } from './core/diagnose/report';
 export { snapshotEnvironment } from './core/diagnose/environment';
 export type { EnvironmentSnapshot } from './core/diagnose/environment';
 export { likelyCausesOffline } from './core/diagnose/offline';
+export { diagnosisResult, explanationResult } from './core/agents/agentResults';

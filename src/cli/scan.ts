@@ -45,8 +45,13 @@ export async function runScan(args: string[]): Promise<number> {
   let failed = false;
   for (const file of sources) {
     const name = files.length > 1 ? file : null;
+    const print = async (batch: Incident[]): Promise<void> => {
+      found += batch.length;
+      // Back-pressure: a slow reader pauses the scan instead of letting output pile up in memory.
+      if (!process.stdout.write(batch.map((i) => (json ? toJsonLine(i, name) : toHuman(i, name, paint))).join(''))) await once(process.stdout, 'drain');
+    };
     try {
-      found += await scanStream(file === '-' ? process.stdin : createReadStream(file), (incident) => (json ? toJsonLine(incident, name) : toHuman(incident, name, paint)), file === '-');
+      await streamIncidents(file === '-' ? process.stdin : createReadStream(file), print, file === '-');
     } catch (error) {
       failed = true;
       const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : error instanceof Error ? error.message : String(error);
@@ -57,19 +62,29 @@ export async function runScan(args: string[]): Promise<number> {
   return found > 0 ? 0 : 1;
 }
 
-/** Feeds a byte stream through one detector, printing each incident as it closes; resolves to how many. */
-async function scanStream(input: Readable, render: (incident: Incident) => string, live: boolean): Promise<number> {
+/** Every incident of a byte stream, in order of first line (for a bounded input: the MCP tool's text). */
+export async function scanStream(input: Readable): Promise<Incident[]> {
+  const all: Incident[] = [];
+  await streamIncidents(input, (batch) => void all.push(...batch), false);
+  return all.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Feeds a byte stream through one detector and hands over the incidents as they close (at most
+ * SCAN_MAX_OPEN held open, so memory is bounded). With `live` (standard input), a quiet input closes what is open.
+ */
+export async function streamIncidents(input: Readable, emit: (batch: Incident[]) => Promise<void> | void, live: boolean): Promise<void> {
   const closed: Incident[] = [];
   const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: SCAN_MAX_OPEN, foldLines: SCAN_FOLD_LINES, onClose: (i) => closed.push(i) });
   const decoder = new BomDecoder();
-  let printed = 0;
-  const print = async (): Promise<void> => {
-    if (closed.length === 0) return;
-    const text = closed.map(render).join('');
-    printed += closed.length;
-    closed.length = 0;
-    // Back-pressure: a slow reader pauses the scan instead of letting output pile up in memory.
-    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  // One emit at a time: the idle timer may fire while the loop waits for a slow reader.
+  let emitting: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (closed.length > 0) {
+      const batch = closed.splice(0);
+      emitting = emitting.then(() => emit(batch));
+    }
+    return emitting;
   };
   let idle: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -77,11 +92,11 @@ async function scanStream(input: Readable, render: (incident: Incident) => strin
       if (idle !== undefined) clearTimeout(idle);
       const text = decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
       if (text !== null) detector.write(text);
-      await print();
+      await flush();
       if (live) {
         idle = setTimeout(() => {
           detector.closeAll();
-          void print();
+          void flush();
         }, IDLE_MS);
         idle.unref();
       }
@@ -92,8 +107,7 @@ async function scanStream(input: Readable, render: (incident: Incident) => strin
   const rest = decoder.end();
   if (rest !== null) detector.write(rest);
   detector.end();
-  await print();
-  return printed;
+  await flush();
 }
 
 /**
@@ -144,9 +158,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The JSON Lines contract (README, "connection-doctor scan"): fields are only ever added. */
-function toJsonLine(incident: Incident, file: string | null): string {
-  const record = {
+/** One incident of the JSON Lines contract (README, "connection-doctor scan"): fields are only ever added. */
+export function scanRecord(incident: Incident, file: string | null = null): ScanRecord {
+  return {
     ...(file !== null ? { file } : {}),
     line: incident.line,
     endLine: incident.endLine,
@@ -163,10 +177,17 @@ function toJsonLine(incident: Incident, file: string | null): string {
     text: incident.text,
     occurrences: incident.occurrences ?? [{ line: incident.line, endLine: incident.endLine }],
   };
-  return `${JSON.stringify(record)}\n`;
 }
 
-function toHuman(incident: Incident, file: string | null, paint: (code: number, text: string) => string): string {
+/** What `scan --json` prints per incident. */
+export type ScanRecord = { file?: string } & Pick<Incident, 'line' | 'endLine' | 'category' | 'also' | 'code' | 'syscall' | 'host' | 'port' | 'url' | 'ecosystem' | 'rule' | 'count' | 'text'> & Required<Pick<Incident, 'occurrences'>>;
+
+function toJsonLine(incident: Incident, file: string | null): string {
+  return `${JSON.stringify(scanRecord(incident, file))}\n`;
+}
+
+/** One incident as the human-readable scan prints it (colours through `paint`). */
+export function toHuman(incident: Incident, file: string | null, paint: (code: number, text: string) => string): string {
   const where = `${file !== null ? `${file}:` : ''}${incident.line}${incident.endLine !== incident.line ? `-${incident.endLine}` : ''}`;
   const peer = incident.host !== null ? `${incident.host}${incident.port !== null ? `:${incident.port}` : ''}` : incident.port !== null ? `port ${incident.port}` : 'unknown peer';
   const extra = [incident.code, incident.count > 1 ? `×${incident.count}` : null, incident.also.length > 0 ? `also ${incident.also.join(', ')}` : null].filter((x) => x !== null).join('  ');

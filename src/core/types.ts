@@ -96,6 +96,27 @@ export interface Fix {
   code?: { language: string; ecosystem: string; source: string };
 }
 
+/** One word of a verification command: literal text, or a variable of the user's environment. */
+export type CommandWord = string | { env: string };
+
+/** A verification command as data (programs and arguments, filled by the engine), never a string with text pasted in. */
+export interface VerifyCommand {
+  /** The shells it is written for: POSIX tools (sh, bash, zsh) or PowerShell cmdlets. */
+  shell: 'posix' | 'powershell';
+  /** Pipeline stages, each a program followed by its arguments. */
+  pipeline: CommandWord[][];
+  /** The first stage reads the null device. */
+  stdinNull?: boolean;
+  /** Where the first stage's standard error goes. */
+  stderr?: 'null' | 'stdout';
+  /** How many times the pipeline runs. */
+  repeat?: number;
+  /** The command as shown, rendered for its own shell family; null when it is withheld. */
+  text: string | null;
+  /** Why it is withheld (an argument that cannot be quoted safely). */
+  withheld?: string;
+}
+
 /** A cause of the knowledge base, ranked for one diagnosis. */
 export interface RankedCause {
   id: string;
@@ -106,7 +127,7 @@ export interface RankedCause {
   evidence: Evidence[];
   fixes: Fix[];
   /** Commands a person can run to check (curl -v, ss -ltnp, nc -vz, ...). */
-  verify: string[];
+  verify: VerifyCommand[];
   references: string[];
 }
 

@@ -3,6 +3,7 @@
  * snapshot (the vscode-eslint habit of small `from()` functions). No 'vscode'
  * import: the host passes a reader, tests pass plain objects.
  */
+import { MAX_ATTEMPTS } from '../core/probes/limits';
 import type { Config } from './services';
 
 /** Values used when a setting is missing or malformed (mirrors package.json defaults). */
@@ -22,7 +23,7 @@ export const CONFIG_DEFAULTS: Readonly<Config> = Object.freeze({
 /** Bounds of the numeric settings (also declared as minimum/maximum in package.json). */
 export const CONFIG_BOUNDS = {
   probeTimeoutMs: { min: 250, max: 60_000 },
-  repeatAttempts: { min: 1, max: 50 },
+  repeatAttempts: { min: 1, max: MAX_ATTEMPTS },
   historySize: { min: 10, max: 2_000 },
   ignoredHosts: { maxEntries: 500, maxLength: 253 },
 } as const;

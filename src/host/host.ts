@@ -3,6 +3,8 @@
  * modules (the diagnosis engine, the webviews) are imported on first use.
  */
 import * as vscode from 'vscode';
+import { hostPort } from '../core/target/address';
+import { AgentFeatures } from './agents/agentFeatures';
 import { CommandHandlers } from './commands';
 import { VscodeConfigStore } from './config';
 import { DebugWatcher } from './debugWatcher';
@@ -27,6 +29,7 @@ export interface InternalTestApi {
   readonly terminalHint: ShellIntegrationHint;
   readonly terminals: TerminalWatcher;
   readonly statusBar: IncidentStatusBar;
+  readonly agents: AgentFeatures;
 }
 
 /** The running host layer: owns every registration. */
@@ -45,7 +48,7 @@ export class Host extends Owner {
       incidents,
       log,
       diagnose: (request: DiagnoseRequest) => {
-        log.info(`diagnose ${request.target.host}:${request.target.port}`);
+        log.info(`diagnose ${hostPort(request.target.host, request.target.port)}`);
         import('./webview/diagnosisPanel').then(
           (m) => m.showDiagnosisPanel(services, request),
           (err: unknown) => log.error(`cannot open the diagnosis panel: ${String(err)}`),
@@ -67,6 +70,7 @@ export class Host extends Owner {
         providedCodeActionKinds: FailureCodeActionProvider.kinds,
       }),
     );
-    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar };
+    const agents = this.register(new AgentFeatures(services));
+    this.api = { services, incidents, reporter, terminalHint, terminals, statusBar, agents };
   }
 }

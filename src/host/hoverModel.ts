@@ -3,6 +3,8 @@
  * the Markdown in a MarkdownString that trusts only the commands it links.
  */
 import { code, fenced, inline } from '../core/diagnose/markdown';
+import { maskSecrets } from '../core/diagnose/mask';
+import { shownLine } from '../core/shell/render';
 import type { Category, Incident, RankedCause } from '../core/types';
 import type { IncidentCommandArgs } from './commandIds';
 import { Commands, commandUri } from './commandIds';
@@ -37,7 +39,7 @@ export function hoverModelOf(
     category: incident.category,
     title: categoryTitle(incident.category, t),
     meaning,
-    target: targetLabel(incident.host, incident.port),
+    target: maskOrNull(targetLabel(incident.host, incident.port)),
     errorCode: incident.code,
     causes: causes.slice(0, HOVER_CAUSES).map((c) => ({ title: c.title, confidence: c.confidence })),
     args: { text: incident.text, source, sourceKind: 'file' },
@@ -68,24 +70,28 @@ export function hoverMarkdown(model: HoverModel, t: Translate): string {
 /** The "Explain" document: what the failure means and the likely causes with their fixes, before any probe. */
 export function explanationMarkdown(incident: Incident, meaning: string, causes: readonly RankedCause[], t: Translate): string {
   const out: string[] = [];
-  const target = targetLabel(incident.host, incident.port);
+  const target = maskOrNull(targetLabel(incident.host, incident.port));
   out.push(`# ${inline(categoryTitle(incident.category, t))}${target ? ` — ${code(target)}` : ''}`, '');
   out.push(inline(meaning), '');
-  out.push(`## ${inline(t('The failure'))}`, '', fenced(incident.text), '');
+  out.push(`## ${inline(t('The failure'))}`, '', fenced(maskSecrets(incident.text)), '');
   if (causes.length === 0) {
     out.push(inline(t('No cause in the knowledge base matches this failure yet. Run "Diagnose connection" to probe the host.')));
     return out.join('\n');
   }
   out.push(`## ${inline(t('Likely causes (before any probe)'))}`, '');
   causes.forEach((c, i) => {
-    out.push(`### ${i + 1}\\. ${inline(c.title)} — ${Math.round(c.confidence * 100)}%`, '', inline(c.explanation), '');
+    out.push(`### ${i + 1}\\. ${inline(c.title)} — ${Math.round(c.confidence * 100)}%`, '', inline(maskSecrets(c.explanation)), '');
     for (const fix of c.fixes) {
-      out.push(`- **${inline(fix.side)}**: ${inline(fix.text)}`);
+      out.push(`- **${inline(fix.side)}**: ${inline(maskSecrets(fix.text))}`);
       if (fix.code) out.push('', fenced(fix.code.source, fix.code.language), '');
     }
-    if (c.verify.length > 0) out.push('', `${inline(t('Check with:'))}`, '', fenced(c.verify.join('\n'), 'sh'));
+    if (c.verify.length > 0) out.push('', `${inline(t('Check with:'))}`, '', fenced(c.verify.map((v) => v.text ?? `# ${shownLine(v)}`).join('\n'), 'sh'));
     out.push('');
   });
   out.push('---', '', inline(t('Run "Connection Doctor: Diagnose connection" to probe the host and rank these causes with evidence.')));
   return out.join('\n');
+}
+
+function maskOrNull(text: string | null): string | null {
+  return text === null ? null : maskSecrets(text);
 }

@@ -1,4 +1,5 @@
 /** Where a failure line gets its terminal links (pure, no 'vscode'). */
+import { hostPort } from '../core/target/address';
 import type { Incident } from '../core/types';
 
 /** Where in a line to put links: the host:port (or host) and the error code, else the whole trimmed line. */
@@ -14,7 +15,8 @@ export function linkSpans(line: string, incident: Incident): Array<{ start: numb
   };
   if (incident.host !== null && incident.port !== null) {
     add(`${incident.host}:${incident.port}`);
-    if (spans.length === 0) add(`[${incident.host}]:${incident.port}`);
+    // Node writes `::1:3000`; most others write `[::1]:3000`.
+    if (spans.length === 0) add(hostPort(incident.host, incident.port));
   }
   if (spans.length === 0) add(incident.host);
   add(incident.code);

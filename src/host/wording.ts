@@ -4,6 +4,7 @@
  * `vscode.l10n.t` as `t`, tests pass {@link formatPlain}.
  */
 import type { Category } from '../core/types';
+import { hostPort } from '../core/target/address';
 import type { Config, IncidentOrigin, StoredIncident } from './services';
 
 /** A translator with `{0}`-style placeholders, the signature of `vscode.l10n.t`. */
@@ -18,9 +19,7 @@ export const formatPlain: Translate = (message, ...args) =>
 
 /** "host:port", "[::1]:443", "host" or null. */
 export function targetLabel(host: string | null, port: number | null): string | null {
-  if (host === null) return null;
-  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return port === null ? h : `${h}:${port}`;
+  return host === null ? null : hostPort(host, port);
 }
 
 /** The main phrase of a notification, e.g. "Connection refused by 127.0.0.1:5432". */

@@ -115,43 +115,20 @@ export type ToIncidents =
 /** Host -> any webview. */
 export type ToWebview = ToPanel | ToIncidents;
 
-/** Diagnosis panel -> host. */
-export type FromPanel =
-  | { type: 'ready' }
-  | { type: 'rerun' }
-  | { type: 'cancel' }
-  | { type: 'copyReport' }
-  | { type: 'openMarkdown' }
-  /** Copies text the user chose (a verification command or a fix's code). */
-  | { type: 'copyText'; text: string }
-  /** Runs one of the diagnosis' verification commands in a new terminal, on a click only. */
-  | { type: 'runInTerminal'; causeId: string; command: string };
-
-/** Incidents side view -> host. */
-export type FromIncidents =
-  | { type: 'ready' }
-  | { type: 'diagnose'; id: string }
-  | { type: 'mute'; targetKey: string }
-  | { type: 'remove'; ids: string[] }
-  | { type: 'clear' };
-
-/** Any webview -> host. */
-export type FromWebview = FromPanel | FromIncidents;
-
 /** Longest text a copy message may carry. */
 export const MAX_COPY_CHARS = 100_000;
-/** Longest id, target key or command accepted from a webview. */
+/** Longest id or target key accepted from a webview. */
 export const MAX_ID_CHARS = 512;
-export const MAX_COMMAND_CHARS = 4_096;
+/** Highest command position accepted from a webview. */
+export const MAX_COMMAND_INDEX = 64;
 /** Most ids in one remove message. */
 export const MAX_REMOVE_IDS = 10_000;
 
-/** Message types the panel may send. */
-export const PANEL_MESSAGE_TYPES = ['ready', 'rerun', 'cancel', 'copyReport', 'openMarkdown', 'copyText', 'runInTerminal'] as const;
-/** Message types the side view may send. */
-export const INCIDENTS_MESSAGE_TYPES = ['ready', 'diagnose', 'mute', 'remove', 'clear'] as const;
+type Fields = Record<string, unknown>;
+/** Checks one message's fields; returns only the declared ones, or null for anything malformed. */
+type Check<T extends object> = (msg: Fields) => T | null;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+function isRecord(v: unknown): v is Fields {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -159,54 +136,86 @@ function boundedString(v: unknown, max: number, allowEmpty = false): v is string
   return typeof v === 'string' && v.length <= max && (allowEmpty || v.length > 0);
 }
 
+const noFields = (): Record<never, never> => ({});
+
+const commandRef: Check<{ causeId: string; index: number }> = (m) =>
+  boundedString(m.causeId, MAX_ID_CHARS) && typeof m.index === 'number' && Number.isInteger(m.index) && m.index >= 0 && m.index <= MAX_COMMAND_INDEX
+    ? { causeId: m.causeId, index: m.index }
+    : null;
+
 /**
- * Checks a message that arrived from a webview. Returns a fresh object holding
- * only the declared fields, or null for anything malformed.
+ * Diagnosis panel -> host: every message the panel may send, declared once with the check
+ * of its fields. The `FromPanel` type and the host's validation are derived from it, so a new
+ * message is one entry here plus its two handlers (the exhaustive switches fail until then).
  */
+export const FROM_PANEL = {
+  ready: noFields,
+  rerun: noFields,
+  cancel: noFields,
+  copyReport: noFields,
+  openMarkdown: noFields,
+  /** Copies text the user chose (a fix's code). */
+  copyText: (m: Fields) => (boundedString(m.text, MAX_COPY_CHARS) ? { text: m.text } : null),
+  /** Copies a cause's verification command (by position: the host renders it; no command text crosses). */
+  copyCommand: commandRef,
+  /** Runs a cause's verification command in a new terminal, on a click only; the host looks it up. */
+  runInTerminal: commandRef,
+} satisfies Record<string, Check<object>>;
+
+/** Incidents side view -> host, declared like {@link FROM_PANEL}. */
+export const FROM_INCIDENTS = {
+  ready: noFields,
+  diagnose: (m: Fields) => (boundedString(m.id, MAX_ID_CHARS) ? { id: m.id } : null),
+  mute: (m: Fields) => (boundedString(m.targetKey, MAX_ID_CHARS) ? { targetKey: m.targetKey } : null),
+  remove: (m: Fields) => {
+    const ids = m.ids;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_REMOVE_IDS) return null;
+    return ids.every((id) => boundedString(id, MAX_ID_CHARS)) ? { ids: ids.slice() as string[] } : null;
+  },
+  clear: noFields,
+} satisfies Record<string, Check<object>>;
+
+type MessageMap = Record<string, Check<object>>;
+/** The union of messages a map declares: `{type}` plus the fields its check returns. */
+type MessagesOf<M extends MessageMap> = { [K in keyof M & string]: { type: K } & NonNullable<ReturnType<M[K]>> }[keyof M & string];
+
+/** Diagnosis panel -> host. */
+export type FromPanel = MessagesOf<typeof FROM_PANEL>;
+/** Incidents side view -> host. */
+export type FromIncidents = MessagesOf<typeof FROM_INCIDENTS>;
+/** Any webview -> host. */
+export type FromWebview = FromPanel | FromIncidents;
+
+/** Message types the panel may send. */
+export const PANEL_MESSAGE_TYPES = Object.keys(FROM_PANEL) as ReadonlyArray<FromPanel['type']>;
+/** Message types the side view may send. */
+export const INCIDENTS_MESSAGE_TYPES = Object.keys(FROM_INCIDENTS) as ReadonlyArray<FromIncidents['type']>;
+
+/** Checks a message against one page's map: a fresh object with only the declared fields, or null. */
+export function validateMessage<M extends MessageMap>(map: M, msg: unknown): MessagesOf<M> | null {
+  if (!isRecord(msg) || typeof msg.type !== 'string' || !Object.prototype.hasOwnProperty.call(map, msg.type)) return null;
+  const fields = map[msg.type](msg);
+  return fields === null ? null : ({ ...fields, type: msg.type } as MessagesOf<M>);
+}
+
+/** Checks a message that arrived from either webview (the panel's map, then the side view's). */
 export function validateFromWebview(msg: unknown): FromWebview | null {
-  if (!isRecord(msg) || typeof msg.type !== 'string') return null;
-  const type = msg.type;
-  switch (type) {
-    case 'ready':
-    case 'rerun':
-    case 'cancel':
-    case 'copyReport':
-    case 'openMarkdown':
-    case 'clear':
-      return { type };
-    case 'copyText':
-      return boundedString(msg.text, MAX_COPY_CHARS) ? { type, text: msg.text } : null;
-    case 'runInTerminal':
-      return boundedString(msg.causeId, MAX_ID_CHARS) && boundedString(msg.command, MAX_COMMAND_CHARS)
-        ? { type, causeId: msg.causeId, command: msg.command }
-        : null;
-    case 'diagnose':
-      return boundedString(msg.id, MAX_ID_CHARS) ? { type, id: msg.id } : null;
-    case 'mute':
-      return boundedString(msg.targetKey, MAX_ID_CHARS) ? { type, targetKey: msg.targetKey } : null;
-    case 'remove': {
-      const ids = msg.ids;
-      if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_REMOVE_IDS) return null;
-      const out: string[] = [];
-      for (const id of ids) {
-        if (!boundedString(id, MAX_ID_CHARS)) return null;
-        out.push(id);
-      }
-      return { type, ids: out };
-    }
-    default:
-      return null;
-  }
+  return validateMessage(FROM_PANEL, msg) ?? validateMessage(FROM_INCIDENTS, msg);
 }
 
 /** Narrows a validated message to the ones the panel may send. */
 export function isFromPanel(msg: FromWebview): msg is FromPanel {
-  return (PANEL_MESSAGE_TYPES as readonly string[]).includes(msg.type);
+  return Object.prototype.hasOwnProperty.call(FROM_PANEL, msg.type);
 }
 
 /** Narrows a validated message to the ones the side view may send. */
 export function isFromIncidents(msg: FromWebview): msg is FromIncidents {
-  return (INCIDENTS_MESSAGE_TYPES as readonly string[]).includes(msg.type);
+  return Object.prototype.hasOwnProperty.call(FROM_INCIDENTS, msg.type);
+}
+
+/** The one exhaustiveness check of every switch over messages and states: a compile error when a case is missing. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unhandled ${what} ${JSON.stringify(x)}`);
 }
 
 /** The key that groups incidents and mutes notifications: "host:port". */

@@ -99,6 +99,7 @@ export const STRINGS = {
   copyCode: 'Copy code',
   copy: 'Copy',
   copyCommand: 'Copy the command',
+  withheld: 'Not shown',
   runInTerminal: 'Run in terminal',
   runInTerminalTitle: 'Run the command in a new terminal',
   checkYourself: 'Check it yourself',

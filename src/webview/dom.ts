@@ -4,6 +4,7 @@
  * is attacker-controlled, so nothing here ever parses HTML (no innerHTML).
  */
 import type { Category, ProbeId } from '../core/types';
+import { bracketHost } from '../core/target/address';
 import type { StringKey } from '../shared/strings';
 import { t } from './l10n';
 
@@ -127,6 +128,5 @@ export function duration(ms: number): string {
 
 /** "host:port", with brackets around an IPv6 literal. */
 export function hostPort(host: string | null, port: number | null): string {
-  const h2 = host === null ? '?' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${h2}:${port ?? '?'}`;
+  return `${host === null ? '?' : bracketHost(host)}:${port ?? '?'}`;
 }

@@ -4,6 +4,7 @@
  * The filter and the collapsed groups survive hiding through setState.
  */
 import type { IncidentGroupView, IncidentView, ToIncidents } from '../shared/protocol';
+import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, relativeTime } from './dom';
 import { currentStrings, setStrings, t } from './l10n';
@@ -104,10 +105,8 @@ function originText(i: IncidentView): string {
       return o.name;
     case 'manual':
       return t('originManual');
-    default: {
-      const never: never = o.kind;
-      return never;
-    }
+    default:
+      return assertNever(o.kind, 'kind');
   }
 }
 
@@ -234,10 +233,8 @@ function onMessage(msg: ToIncidents): void {
     case 'notice':
       announce(msg.text);
       return;
-    default: {
-      const never: never = msg;
-      return never;
-    }
+    default:
+      return assertNever(msg, 'message');
   }
 }
 

@@ -6,6 +6,8 @@
  */
 import type { Evidence, Fix, ProbeId, RankedCause } from '../core/types';
 import type { PanelModel, ProbeRowView, ToPanel } from '../shared/protocol';
+import { applyToPanel } from '../shared/panelModel';
+import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, probeLabel, relativeTime } from './dom';
@@ -235,10 +237,8 @@ function renderVerdict(m: PanelModel): HTMLElement {
       break;
     case 'done':
       break;
-    default: {
-      const never: never = m.phase;
-      return never;
-    }
+    default:
+      return assertNever(m.phase, 'phase');
   }
   if (m.verdict) append(section, h('p', { class: 'verdict-text', id: 'verdict-text' }, m.verdict));
   if (m.causes.length === 0) {
@@ -333,12 +333,15 @@ function renderVerify(m: PanelModel, c: RankedCause): HTMLElement | null {
   if (c.verify.length === 0) return null;
   const ul = h('ul', { class: 'verify' });
   c.verify.forEach((command, i) => {
-    const copy = button(t('copy'), 'copy', () => vscode.postMessage({ type: 'copyText', text: command }), { title: t('copyCommand') });
-    const run = button(t('runInTerminal'), 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, command }), { title: t('runInTerminalTitle') });
-    run.disabled = m.phase !== 'done';
+    // Only the position crosses back: the host renders and runs its own copy of the command.
+    const copy = button(t('copy'), 'copy', () => vscode.postMessage({ type: 'copyCommand', causeId: c.id, index: i }), { title: t('copyCommand') });
+    const run = button(t('runInTerminal'), 'terminal', () => vscode.postMessage({ type: 'runInTerminal', causeId: c.id, index: i }), { title: t('runInTerminalTitle') });
+    run.disabled = m.phase !== 'done' || command.text === null;
+    copy.disabled = command.text === null;
     copy.dataset.focusKey = `copy-${c.id}-${i}`;
     run.dataset.focusKey = `run-${c.id}-${i}`;
-    append(ul, h('li', {}, h('code', { class: 'command' }, command), h('span', { class: 'actions' }, copy, run)));
+    const shown = command.text ?? `${t('withheld')}: ${command.withheld ?? ''}`;
+    append(ul, h('li', {}, h('code', { class: 'command' }, shown), h('span', { class: 'actions' }, copy, run)));
   });
   return h('div', { class: 'verify-group' }, h('h3', {}, t('checkYourself')), ul);
 }
@@ -354,9 +357,7 @@ function renderReferences(refs: string[]): HTMLElement | null {
 function updateProbe(run: number, probe: ProbeRowView): void {
   if (!state || state.model.run !== run) return;
   const m = state.model;
-  const i = m.probes.findIndex((p) => p.id === probe.id);
-  if (i >= 0) m.probes[i] = probe;
-  else m.probes.push(probe);
+  applyToPanel(m, { type: 'probe', run, probe });
   save();
   const old = view.querySelector(`li[data-probe="${CSS.escape(probe.id)}"]`);
   const focused = old?.contains(document.activeElement) ?? false;
@@ -372,11 +373,10 @@ function updateProbe(run: number, probe: ProbeRowView): void {
   }
 }
 
-function settle(m: PanelModel): void {
-  m.probes = m.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
-}
-
 // ------------------------------------------------------------------ messages
+
+/** What the live region says when a run ends without a verdict. */
+const ENDED_ANNOUNCEMENT = { cancelled: 'announceCancelled', failed: 'announceFailed' } as const;
 
 function onMessage(msg: ToPanel): void {
   switch (msg.type) {
@@ -391,39 +391,19 @@ function onMessage(msg: ToPanel): void {
       updateProbe(msg.run, msg.probe);
       return;
     case 'result':
-      if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'done';
-      state.model.verdict = msg.verdict;
-      state.model.causes = msg.causes;
-      settle(state.model);
-      save();
-      render();
-      announce(liveProgress, t('announceVerdict', msg.verdict));
-      return;
     case 'cancelled':
-      if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'cancelled';
-      settle(state.model);
-      save();
-      render();
-      announce(liveProgress, t('announceCancelled'));
-      return;
     case 'failed':
       if (!state || state.model.run !== msg.run) return;
-      state.model.phase = 'failed';
-      state.model.error = msg.message;
-      settle(state.model);
+      applyToPanel(state.model, msg);
       save();
       render();
-      announce(liveProgress, t('announceFailed'));
+      announce(liveProgress, msg.type === 'result' ? t('announceVerdict', msg.verdict) : t(ENDED_ANNOUNCEMENT[msg.type]));
       return;
     case 'notice':
       notice(msg.text);
       return;
-    default: {
-      const never: never = msg;
-      return never;
-    }
+    default:
+      return assertNever(msg, 'message');
   }
 }
 

@@ -3,7 +3,8 @@
  * Extractors are tried in tiers, strongest first; within a tier the leftmost match wins.
  * Trigger lines are searched first, then the context lines nearest to the trigger.
  */
-import { SCHEME_PORTS, cleanHost, cleanPort, looksLikeSourceFile, splitHostPort } from './hosts';
+import { SCHEME_PORTS } from '../target/schemes';
+import { cleanHost, cleanPort, looksLikeSourceFile, splitHostPort } from './hosts';
 import type { Peer } from './hosts';
 
 type Extractor = { re: RegExp; peer: (m: RegExpExecArray) => Peer | null };

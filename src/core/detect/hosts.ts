@@ -1,15 +1,8 @@
 /**
  * Host and port helpers: splitting `host:port` in every form seen in the wild
- * (`[::1]:3000`, Node's `::1:3000`, `fe80::1%eth0`), default ports by URL scheme,
- * and telling real peers from placeholders and file names.
+ * (`[::1]:3000`, Node's `::1:3000`, `fe80::1%eth0`) and telling real peers from placeholders and file names.
  */
-
-/** Ports implied by URL schemes. */
-export const SCHEME_PORTS: Readonly<Record<string, number>> = {
-  http: 80, https: 443, ws: 80, wss: 443, ftp: 21, ssh: 22, sftp: 22, git: 9418,
-  postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6380, mongodb: 27017,
-  amqp: 5672, amqps: 5671, ldap: 389, ldaps: 636, smtp: 25, imap: 143, grpc: 443,
-};
+import { splitHostPort as splitAddress } from '../target/address';
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // inet_aton's shorthand `127.0.1` (= 127.0.0.1), which resolvers accept and users write.
@@ -62,20 +55,9 @@ export function cleanPort(raw: string | undefined | null): number | null {
 
 /** Splits `host:port`, `[v6]:port`, Node's `::1:3000`; trailing punctuation is dropped. */
 export function splitHostPort(token: string): { host: string | null; port: number | null } {
-  const t = token.replace(/[\],.;)'"}>]+$/, '');
-  if (t.startsWith('[')) {
-    const close = t.indexOf(']');
-    if (close === -1) return { host: null, port: null };
-    const rest = t.slice(close + 1);
-    return { host: cleanHost(t.slice(1, close)), port: rest.startsWith(':') ? cleanPort(rest.slice(1)) : null };
-  }
-  const colon = t.lastIndexOf(':');
-  if (colon === -1) return { host: cleanHost(t), port: null };
-  const portText = t.slice(colon + 1);
-  if (!/^\d{1,5}$/.test(portText)) return { host: cleanHost(t), port: null };
-  const hostText = t.slice(0, colon);
-  // A bare IPv6 address without port ends in a hex group; Node always appends the port.
-  return { host: cleanHost(hostText), port: cleanPort(portText) };
+  const parts = splitAddress(token.replace(/[\],.;)'"}>]+$/, ''));
+  if (parts.error) return { host: null, port: null };
+  return { host: cleanHost(parts.host), port: parts.port === null || !/^\d{1,5}$/.test(parts.port) ? null : cleanPort(parts.port) };
 }
 
 /** Every regular expression of this module, for the static ReDoS check. */

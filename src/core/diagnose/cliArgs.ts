@@ -1,4 +1,5 @@
 /** Parses `connection-doctor diagnose` arguments; every mistake becomes one clear line. */
+import { MAX_ATTEMPTS, MAX_TIMEOUT_MS } from '../probes/limits';
 
 /** Parsed options of `diagnose`. */
 export interface DiagnoseArgs {
@@ -39,7 +40,7 @@ export function parseDiagnoseArgs(args: readonly string[]): DiagnoseArgs | { err
       case '--attempts': {
         const v = value();
         if (typeof v !== 'string') return v;
-        const max = name === '--timeout' ? 600_000 : 100;
+        const max = name === '--timeout' ? MAX_TIMEOUT_MS : MAX_ATTEMPTS;
         const n = /^\d{1,7}$/.test(v) ? Number(v) : NaN;
         if (!Number.isInteger(n) || n < 1 || n > max) return { error: `${name} must be a whole number from 1 to ${max}, got "${v.slice(0, 40)}"` };
         if (name === '--timeout') out.timeoutMs = n;

@@ -1,5 +1,6 @@
 /** The environment a report describes: OS, runtime versions and proxy settings (credentials masked). */
 import * as os from 'node:os';
+import { PROXY_VARS } from '../target/proxyVars';
 import { maskSecrets } from './mask';
 
 /** What `renderReport` prints about the machine the diagnosis ran on. */
@@ -12,7 +13,8 @@ export interface EnvironmentSnapshot {
   proxy: Record<string, string>;
 }
 
-const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'NODE_USE_ENV_PROXY', 'NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+// The proxy variables, and the Node settings that decide whether and how they apply.
+const REPORTED_VARS = [...PROXY_VARS, 'NODE_USE_ENV_PROXY', 'NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
 
 /** Reads the current environment; pass `env` and `vscodeProxy` to describe another. */
 export function snapshotEnvironment(options: { env?: NodeJS.ProcessEnv; vscodeProxy?: string; vscodeVersion?: string } = {}): EnvironmentSnapshot {
@@ -22,11 +24,9 @@ export function snapshotEnvironment(options: { env?: NodeJS.ProcessEnv; vscodePr
   if (process.versions.uv) runtimes.libuv = process.versions.uv;
   if (options.vscodeVersion) runtimes.vscode = options.vscodeVersion;
   const proxy: Record<string, string> = {};
-  for (const name of PROXY_VARS) {
-    for (const key of [name, name.toLowerCase()]) {
-      const value = env[key];
-      if (value !== undefined && value !== '') proxy[key] = maskSecrets(value);
-    }
+  for (const key of REPORTED_VARS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') proxy[key] = maskSecrets(value);
   }
   if (options.vscodeProxy) proxy['http.proxy (VS Code)'] = maskSecrets(options.vscodeProxy);
   return { os: `${os.type()} ${os.release()}`, arch: os.arch(), runtimes, proxy };

@@ -4,7 +4,8 @@
  * the error names, which family a listener serves — never logic for one cause.
  */
 import { isIP } from 'node:net';
-import { DEFAULT_PORTS } from '../probes/target';
+import { isLoopbackHost } from '../target/address';
+import { SCHEME_PORTS } from '../target/schemes';
 import type { Family, ListenersData, RepeatData, ResolveData, TcpData } from '../probes/types';
 import type { Incident, ProbeResult, Target } from '../types';
 
@@ -71,7 +72,7 @@ export function deriveFacts(target: Target, incident: Incident | null, probes: r
   const clientAddresses = errorAddress ? [errorAddress] : (targetAddresses ?? []);
   const nearbyPorts = listeners ? [...new Set(listeners.nearby.map((l) => l.port))].filter((p) => p !== target.port) : null;
   const distance = (p: number): number => Math.abs(p - target.port);
-  const defaultPort = target.scheme ? DEFAULT_PORTS[target.scheme] : undefined;
+  const defaultPort = target.scheme ? SCHEME_PORTS[target.scheme] : undefined;
 
   return {
     errorAddress,
@@ -116,13 +117,7 @@ export function familyOf(address: string): Family | null {
 }
 
 /** Loopback by name or address (localhost, *.localhost, 127.0.0.0/8, ::1, ::ffff:127.x). */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
+export const isLoopback = isLoopbackHost;
 
 function servedFamilies(listenAddress: string): Family[] {
   // A :: listener is dual-stack by default (Linux bindv6only=0, Node's default), so it serves IPv4 too.

@@ -10,7 +10,7 @@ import type { Evidence, Fix, Incident, ProbeId, ProbeResult, RankedCause, Target
 import { deriveFacts } from './facts';
 import { evaluate } from './predicate';
 import type { EvalRoots } from './predicate';
-import { fillTemplate } from './template';
+import { fillCommand, fillTemplate } from './template';
 import { verdictFor } from './verdict';
 
 /** What the engine ranks from. */
@@ -112,7 +112,7 @@ function scoreCause(cause: CauseEntry, input: RankInput, roots: EvalRoots): (Ran
     explanation: fillTemplate(cause.explanation, input.target, roots),
     evidence,
     fixes: fixesFor(cause, incident?.ecosystem ?? null, input, roots),
-    verify: cause.verify.map((v) => fillTemplate(v, input.target, roots)),
+    verify: cause.verify.map((v) => fillCommand(v, input.target, roots)),
     references: [...cause.references],
     supporting,
   };

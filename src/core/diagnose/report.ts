@@ -5,8 +5,10 @@
  * whose fence is longer than any backtick run inside it.
  */
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
+import { hostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
 import { cell, code, fenced, inline } from './markdown';
+import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
 const SIDE_TITLES: Readonly<Record<Fix['side'], string>> = { client: 'Client side', server: 'Server side', network: 'Network' };
@@ -16,7 +18,7 @@ const DETAILED = 3;
 /** Renders the whole report. */
 export function renderReport(diagnosis: Diagnosis, env: EnvironmentSnapshot): string {
   const t = diagnosis.target;
-  const where = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+  const where = hostPort(t.host, t.port);
   const out: string[] = [];
   out.push(`# Connection Doctor report: ${inline(maskSecrets(where))}`, '');
   out.push(`**Verdict:** ${inline(maskSecrets(diagnosis.verdict))}`, '');
@@ -87,7 +89,7 @@ function causeBlock(c: RankedCause, n: number): string[] {
     }
     out.push('');
   }
-  if (c.verify.length) out.push('**Check it yourself**', '', fenced(c.verify.map(maskSecrets).join('\n'), 'sh'), '');
+  if (c.verify.length) out.push('**Check it yourself**', '', fenced(c.verify.map((v) => maskSecrets(v.text ?? `# ${shownLine(v)}`)).join('\n'), 'sh'), '');
   if (c.references.length) out.push('**References**', '', ...c.references.map((r) => `- <${r}>`), '');
   return out;
 }

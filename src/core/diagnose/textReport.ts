@@ -1,5 +1,7 @@
 /** The human-readable `diagnose` output (plain text for a terminal). */
 import type { Diagnosis, RankedCause } from '../types';
+import { hostPort } from '../target/address';
+import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
 /** How many causes are detailed. */
@@ -8,7 +10,7 @@ const DETAILED = 3;
 /** Renders the diagnosis for a terminal; untrusted text is masked and stripped of control characters. */
 export function renderText(d: Diagnosis): string {
   const t = d.target;
-  const where = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+  const where = hostPort(t.host, t.port);
   const out: string[] = [`Connection Doctor — ${clean(t.url ?? where)}`, ''];
   if (d.incident) {
     out.push(`Error: ${d.incident.category}${d.incident.code ? ` (${d.incident.code})` : ''}: ${clean(d.incident.text.split('\n')[0] ?? '')}`, '');
@@ -35,7 +37,7 @@ function cause(c: RankedCause, n: number): string[] {
   }
   if (c.verify.length) {
     out.push('   Check:');
-    for (const v of c.verify.slice(0, 4)) out.push(`     $ ${clean(v)}`);
+    for (const v of c.verify.slice(0, 4)) out.push(`     ${v.text === null ? '#' : '$'} ${clean(shownLine(v))}`);
   }
   out.push('');
   return out;

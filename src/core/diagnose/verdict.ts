@@ -1,6 +1,7 @@
 /** The one-sentence verdict of a diagnosis. */
 import type { TcpData } from '../probes/types';
 import type { RankedCause } from '../types';
+import { hostPort } from '../target/address';
 import { causeById } from '../knowledge/causes';
 import type { EvalRoots } from './predicate';
 import type { RankInput } from './rank';
@@ -12,7 +13,7 @@ const SURE = 0.5;
 /** One sentence: the top cause's verdict, or what the probes saw when no cause fits. */
 export function verdictFor(causes: readonly RankedCause[], input: RankInput, roots: EvalRoots): string {
   const top = causes[0];
-  const where = `${input.target.host.includes(':') ? `[${input.target.host}]` : input.target.host}:${input.target.port}`;
+  const where = hostPort(input.target.host, input.target.port);
   if (!top) {
     const tcp = input.probes.find((p) => p.id === 'tcp');
     const accepted = tcp && tcp.status !== 'skipped' && (tcp.data as unknown as TcpData).acceptedFamilies?.length > 0;

@@ -5,7 +5,7 @@
  * core/diagnose/predicate.ts — never code per cause.
  */
 import { CATEGORIES, PROBE_IDS } from '../types';
-import type { Category, ProbeId } from '../types';
+import type { Category, CommandWord, ProbeId } from '../types';
 
 /** Comparison operators a predicate leaf may use. */
 export const OPS = ['eq', 'ne', 'in', 'nin', 'includes', 'gt', 'gte', 'lt', 'lte', 'exists', 'missing', 'matches'] as const;
@@ -60,6 +60,26 @@ export interface Snippet {
   source: string;
 }
 
+/**
+ * A verification command: a program and its arguments as separate words, each
+ * word one argument after its placeholders are filled (`{host}`, `{port}`,
+ * `{hostport}`, `{url}`), so no filled text is ever parsed by a shell.
+ */
+export interface VerifyEntry {
+  /** The shells it is for (default posix: sh, bash, zsh). */
+  shell?: 'posix' | 'powershell';
+  /** The program, then its arguments. */
+  run: CommandWord[];
+  /** Later pipeline stages, each a program and its arguments. */
+  pipe?: CommandWord[][];
+  /** The first stage reads the null device. */
+  stdin?: 'null';
+  /** Where the first stage's standard error goes. */
+  stderr?: 'null' | 'stdout';
+  /** Run the pipeline this many times (2 to 100). */
+  repeat?: number;
+}
+
 /** A checked fact the ranking relies on, with its source. */
 export interface Note {
   text: string;
@@ -78,7 +98,7 @@ export interface CauseEntry {
   prior: number;
   evidence: EvidenceRule[];
   fixes: FixEntry[];
-  verify: string[];
+  verify: VerifyEntry[];
   snippets: Snippet[];
   notes: Note[];
   references: string[];
@@ -100,7 +120,7 @@ type Obj = Record<string, unknown>;
 
 const ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SIDES = ['client', 'server', 'network'] as const;
-const CAUSE_KEYS = ['id', 'title', 'categories', 'explanation', 'verdict', 'prior', 'evidence', 'fixes', 'verify', 'snippets', 'notes', 'references'];
+const CAUSE_KEYS = ['$schema', 'id', 'title', 'categories', 'explanation', 'verdict', 'prior', 'evidence', 'fixes', 'verify', 'snippets', 'notes', 'references'];
 
 /** Checks one parsed JSON value against the schema; throws CauseSchemaError naming file and field. */
 export function validateCause(value: unknown, file: string): CauseEntry {
@@ -118,7 +138,7 @@ export function validateCause(value: unknown, file: string): CauseEntry {
     prior: v.unit(o.prior, 'prior'),
     evidence: v.arr(o.evidence, 'evidence', (r, f) => v.rule(r, f), 1),
     fixes: v.arr(o.fixes, 'fixes', (x, f) => v.fix(x, f), 1),
-    verify: v.arr(o.verify, 'verify', (x, f) => v.str(x, f), 1),
+    verify: v.arr(o.verify, 'verify', (x, f) => v.verify(x, f), 1),
     snippets: v.arr(o.snippets, 'snippets', (x, f) => v.snippet(x, f)),
     notes: v.arr(o.notes, 'notes', (x, f) => v.note(x, f)),
     references: v.arr(o.references, 'references', (x, f) => v.url(x, f), 1),
@@ -232,6 +252,36 @@ class Validator {
     }
     leaf.value = o.value as Literal | Literal[];
     return leaf;
+  }
+
+  verify(x: unknown, f: string): VerifyEntry {
+    const o = this.obj(x, f);
+    this.onlyKeys(o, ['shell', 'run', 'pipe', 'stdin', 'stderr', 'repeat'], f);
+    const stage = (s: unknown, sf: string): CommandWord[] => {
+      const words = this.arr(s, sf, (w, wf) => this.word(w, wf), 1);
+      // The program is always the knowledge base's own word, never filled from output.
+      if (typeof words[0] !== 'string' || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(words[0])) this.fail(`${sf}[0]`, 'must be a plain program name');
+      return words;
+    };
+    const entry: VerifyEntry = { run: stage(o.run, `${f}.run`) };
+    if (o.shell !== undefined) entry.shell = this.oneOf(o.shell, ['posix', 'powershell'] as const, `${f}.shell`);
+    if (o.pipe !== undefined) entry.pipe = this.arr(o.pipe, `${f}.pipe`, (s, sf) => stage(s, sf), 1);
+    if (o.stdin !== undefined) entry.stdin = this.oneOf(o.stdin, ['null'] as const, `${f}.stdin`);
+    if (o.stderr !== undefined) entry.stderr = this.oneOf(o.stderr, ['null', 'stdout'] as const, `${f}.stderr`);
+    if (o.repeat !== undefined) {
+      if (typeof o.repeat !== 'number' || !Number.isInteger(o.repeat) || o.repeat < 2 || o.repeat > 100) this.fail(`${f}.repeat`, 'must be a whole number from 2 to 100');
+      entry.repeat = o.repeat;
+    }
+    return entry;
+  }
+
+  word(x: unknown, f: string): CommandWord {
+    if (typeof x === 'string') return x;
+    const o = this.obj(x, f);
+    this.onlyKeys(o, ['env'], f);
+    const name = this.str(o.env, `${f}.env`);
+    if (!/^[A-Z_][A-Z0-9_]{0,63}$/.test(name)) this.fail(`${f}.env`, 'must be an environment variable name');
+    return { env: name };
   }
 
   fix(x: unknown, f: string): FixEntry {

@@ -4,10 +4,8 @@
  * socket are unref'd (the socket keeps the loop alive), timers a probe waits on are not.
  */
 import type { ProbeId, ProbeResult, ProbeStatus } from '../types';
+import { DEFAULT_TIMEOUT_MS, TEXT_CAP } from './limits';
 import type { ErrorInfo, ProbeContext } from './types';
-
-/** Default per-probe timeout and overall budget. */
-export const DEFAULT_TIMEOUT_MS = 3000;
 
 /** The timeout to use: ctx.timeoutMs when it is a positive finite number, else the default. */
 export function timeoutOf(ctx: Pick<ProbeContext, 'timeoutMs'>): number {
@@ -99,7 +97,7 @@ export async function guarded<D>(id: ProbeId, fallback: () => D, body: (started:
 }
 
 /** Printable ASCII of untrusted bytes (control characters become '.'), cut to `max` chars. */
-export function printable(bytes: Buffer | string, max = 120): string {
+export function printable(bytes: Buffer | string, max = TEXT_CAP): string {
   const text = typeof bytes === 'string' ? bytes : bytes.subarray(0, max * 2).toString('latin1');
   let out = '';
   for (const ch of text) {
@@ -111,7 +109,7 @@ export function printable(bytes: Buffer | string, max = 120): string {
 }
 
 /** The first line of untrusted bytes, printable, at most `max` chars. */
-export function firstLine(bytes: Buffer, max = 120): string {
+export function firstLine(bytes: Buffer, max = TEXT_CAP): string {
   const nl = bytes.indexOf(0x0a);
   const line = nl >= 0 ? bytes.subarray(0, nl) : bytes;
   return printable(line, max).replace(/\.$/, '');

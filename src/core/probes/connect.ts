@@ -5,6 +5,8 @@
 import { connect, isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import { firstLine, since } from './budget';
+import { WATCH_GRACE_MS } from './limits';
+import { probeStep } from './step';
 import type { Address, AfterAccept, Family, ResolveData, TcpAttempt, TcpOutcome } from './types';
 
 /** errno codes that mean "no route": the network or host cannot be reached. */
@@ -35,82 +37,69 @@ export interface AttemptOptions {
   watchUntil?: Promise<unknown>;
 }
 
-/** Extra watch after `watchUntil` settles: the server handles connections in accept order, ours may come last. */
-export const WATCH_GRACE_MS = 10;
-
 /** Connects once to address:port (or host:port through `lookup`); never throws, never outlives timeoutMs. */
 export function tcpAttempt(target: Address | { host: string }, port: number, opts: AttemptOptions): Promise<TcpAttempt> {
   const t0 = performance.now();
   const host = 'address' in target ? target.address : target.host;
   const guessFamily = (): Family => (isIP(host.split('%')[0] ?? host) === 6 ? 6 : 4);
-  return new Promise((resolve) => {
+  return probeStep<TcpAttempt>({ timeoutMs: opts.timeoutMs, signal: opts.signal }, (step) => {
     let connectMs: number | undefined;
     let settleTimer: NodeJS.Timeout | undefined;
-    let finished = false;
     const socket = 'address' in target
       ? connect({ host: target.address, port, family: target.family })
       : connect({ host: target.host, port, lookup: opts.lookup, autoSelectFamily: true });
-    const finish = (outcome: TcpOutcome, extra: { code?: string; afterAccept?: AfterAccept; banner?: string } = {}): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      if (settleTimer) clearTimeout(settleTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      const remote = socket.remoteAddress;
-      socket.destroy();
-      const attempt: TcpAttempt = {
-        address: remote ?? host,
+    const attempt = (outcome: TcpOutcome, extra: { code?: string; afterAccept?: AfterAccept; banner?: string } = {}): TcpAttempt => {
+      const a: TcpAttempt = {
+        address: socket.remoteAddress ?? host,
         family: socket.remoteFamily === 'IPv6' ? 6 : socket.remoteFamily === 'IPv4' ? 4 : guessFamily(),
         outcome,
         // An accepted connect is timed to the handshake, not to the end of the settle window.
         ms: outcome === 'accepted' && connectMs !== undefined ? connectMs : since(t0),
       };
-      if (extra.code) attempt.code = extra.code;
-      if (connectMs !== undefined) attempt.connectMs = connectMs;
-      if (extra.afterAccept) attempt.afterAccept = extra.afterAccept;
-      if (connectMs !== undefined && outcome === 'accepted') attempt.watchedMs = Math.max(0, Math.round((since(t0) - connectMs) * 10) / 10);
-      if (extra.banner) attempt.banner = extra.banner;
-      resolve(attempt);
+      if (extra.code) a.code = extra.code;
+      if (connectMs !== undefined) a.connectMs = connectMs;
+      if (extra.afterAccept) a.afterAccept = extra.afterAccept;
+      if (connectMs !== undefined && outcome === 'accepted') a.watchedMs = Math.max(0, Math.round((since(t0) - connectMs) * 10) / 10);
+      if (extra.banner) a.banner = extra.banner;
+      return a;
     };
-    const onAbort = (): void => finish('aborted', { code: 'ABORTED' });
-    const timer = setTimeout(() => {
-      if (connectMs !== undefined) finish('accepted', { afterAccept: 'quiet' });
-      else finish('timeout', { code: 'ETIMEDOUT' });
-    }, Math.max(0, opts.timeoutMs));
-    timer.unref();
-    if (opts.signal?.aborted) {
-      queueMicrotask(onAbort);
-    } else {
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-    }
+    const end = (outcome: TcpOutcome, extra?: { code?: string; afterAccept?: AfterAccept; banner?: string }): void => step.finish(attempt(outcome, extra));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // ECONNRESET means the handshake completed (a closed port answers ECONNREFUSED), even when
       // the RST overtakes our 'connect' event on loopback.
       const outcome = classifyConnectError(err.code);
-      finish(outcome, { code: err.code ?? 'ERROR', ...(outcome === 'reset' || connectMs !== undefined ? { afterAccept: 'reset' as const } : {}) });
+      end(outcome, { code: err.code ?? 'ERROR', ...(outcome === 'reset' || connectMs !== undefined ? { afterAccept: 'reset' as const } : {}) });
     });
     socket.once('connect', () => {
       connectMs = since(t0);
       const settle = Math.min(opts.settleMs ?? 0, Math.max(0, opts.timeoutMs - connectMs));
       if (settle <= 0) {
-        finish('accepted');
+        end('accepted');
         return;
       }
-      const quiet = (): void => finish('accepted', { afterAccept: 'quiet' });
+      const quiet = (): void => end('accepted', { afterAccept: 'quiet' });
       settleTimer = setTimeout(() => {
         if (!opts.watchUntil) return quiet();
-        // The overall timer (timeoutMs) still ends the watch when watchUntil takes longer.
+        // The step's deadline (timeoutMs) still ends the watch when watchUntil takes longer.
         void opts.watchUntil.then(() => {
-          if (finished) return;
+          if (step.done) return;
           settleTimer = setTimeout(quiet, WATCH_GRACE_MS);
           settleTimer.unref();
         }, quiet);
       }, settle);
       settleTimer.unref();
-      socket.once('data', (chunk: Buffer) => finish('accepted', { afterAccept: 'data', banner: firstLine(chunk) }));
+      socket.once('data', (chunk: Buffer) => end('accepted', { afterAccept: 'data', banner: firstLine(chunk) }));
       // 'end' is the peer's FIN (a graceful close); an RST arrives as the ECONNRESET 'error' above.
-      socket.once('end', () => finish('accepted', { afterAccept: 'closed' }));
+      socket.once('end', () => end('accepted', { afterAccept: 'closed' }));
     });
+    return {
+      timeout: () => (connectMs !== undefined ? attempt('accepted', { afterAccept: 'quiet' }) : attempt('timeout', { code: 'ETIMEDOUT' })),
+      abort: () => attempt('aborted', { code: 'ABORTED' }),
+      cleanup: () => {
+        if (settleTimer) clearTimeout(settleTimer);
+        socket.destroy();
+      },
+    };
   });
 }
 

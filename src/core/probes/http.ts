@@ -10,17 +10,17 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, errorInfo, guarded, result, since } from './budget';
-import { HTTP_SCHEMES } from './target';
+import { urlHost } from '../target/address';
+import { HTTP_SCHEMES } from '../target/schemes';
+import { BODY_CAP } from './limits';
+import { probeStep } from './step';
 import type { CloseKind, ErrorInfo, HttpData, HttpStage, ProbeContext } from './types';
-
-/** Body bytes read before the probe stops reading (the answer is known by then). */
-export const BODY_CAP = 64 * 1024;
 
 /** The http(s) URL for a target (ws→http, wss→https), or null when the target is not HTTP. */
 export function httpUrlOf(target: Target): URL | null {
   if (target.scheme === null || !HTTP_SCHEMES.has(target.scheme)) return null;
   const scheme = target.scheme === 'wss' || target.scheme === 'https' ? 'https' : 'http';
-  const host = target.host.includes(':') ? `[${target.host.replace('%', '%25')}]` : target.host;
+  const host = urlHost(target.host);
   let path = '/';
   if (target.url) {
     try {
@@ -80,9 +80,22 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
   const data = emptyData(url.href);
   const secure = url.protocol === 'https:';
   const isLiteral = isIP(url.hostname.replace(/^\[|\]$/g, '').split('%')[0] ?? '') !== 0;
-  return new Promise((resolve) => {
-    let done = false;
-    let requestSent = false;
+  let requestSent = false;
+  const stageOf = (): HttpStage => {
+    if (data.status !== null) return 'body';
+    if (!isLiteral && data.timings.dns === null) return 'dns';
+    if (data.timings.connect === null) return 'connect';
+    if (secure && data.timings.tls === null) return 'tls';
+    return requestSent ? 'response' : 'request';
+  };
+  const ended = (error: ErrorInfo | null): Exchange => {
+    data.timings.total = since(t0);
+    if (error) data.failedAt = stageOf();
+    return { data, error };
+  };
+  // The deadline counts from before the request is built: building it can take tens of ms on a
+  // loaded machine, and the probe must time out before runProbes' wall cuts it (losing its data).
+  return probeStep<Exchange>(opts, (step) => {
     let socketRef: Socket | null = null;
     // What the socket itself saw: the peer's RST (ECONNRESET/EPIPE) or its FIN ('end').
     let sawClose: CloseKind | null = null;
@@ -92,25 +105,7 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
       // Node's http client says "socket hang up" (code ECONNRESET, no syscall) for a FIN before the response.
       return (err as NodeJS.ErrnoException).syscall === undefined && err.message === 'socket hang up' ? 'eof' : 'reset';
     };
-    const finish = (error: ErrorInfo | null): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      data.timings.total = since(t0);
-      if (error) data.failedAt = stageOf();
-      req.destroy();
-      socketRef?.destroy();
-      resolve({ data, error });
-    };
-    const stageOf = (): HttpStage => {
-      if (data.status !== null) return 'body';
-      if (!isLiteral && data.timings.dns === null) return 'dns';
-      if (data.timings.connect === null) return 'connect';
-      if (secure && data.timings.tls === null) return 'tls';
-      return requestSent ? 'response' : 'request';
-    };
-    const onAbort = (): void => finish({ code: 'ABORTED', message: 'aborted' });
+    const finish = (error: ErrorInfo | null): void => step.finish(ended(error));
     const options = {
       method: 'GET',
       agent: false as const,
@@ -118,16 +113,7 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
       autoSelectFamily: true,
       ...(secure ? { rejectUnauthorized: false, ...(opts.tlsCa && opts.tlsCa.length > 0 ? { ca: opts.tlsCa } : {}) } : {}),
     };
-    // The timer starts before the request is built: building it can take tens of ms on a loaded
-    // machine, and the probe must time out before runProbes' wall cuts it (losing its data).
-    const timer = setTimeout(() => {
-      const stage = stageOf();
-      finish({ code: 'ETIMEDOUT', message: `no ${stage === 'response' ? 'response' : stage === 'body' ? 'end of body' : stage} within ${Math.round(opts.timeoutMs)} ms` });
-    }, Math.max(0, opts.timeoutMs - (performance.now() - t0)));
-    timer.unref();
     const req = secure ? httpsRequest(url, options) : httpRequest(url, options);
-    if (opts.signal?.aborted) queueMicrotask(onAbort);
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (socket: Socket) => {
       socketRef = socket;
       // Prepended: the client's own handlers turn these events into request errors, and must find the kind known.
@@ -146,8 +132,8 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
     });
     req.on('finish', () => { requestSent = true; });
     req.on('error', (err) => {
-      // finish() destroys the request, which emits its own "socket hang up": not the server's doing.
-      if (done) return;
+      // Ending the step destroys the request, which emits its own "socket hang up": not the server's doing.
+      if (step.done) return;
       const info = errorInfo(err);
       if (info.code === 'ECONNRESET' || info.code === 'EPIPE') {
         // Only an accepted connection can be reset. Before our request was written (a reset racing
@@ -177,19 +163,30 @@ export function exchange(url: URL, opts: ExchangeOptions): Promise<Exchange> {
         finish(null);
       });
       res.on('aborted', () => {
-        if (done) return;
+        if (step.done) return;
         data.closedMidResponse = true;
         data.closeKind = closeKindOf(undefined);
         finish({ code: 'ECONNRESET', message: 'the server closed the connection before the response ended' });
       });
       res.on('error', (err) => {
-        if (done) return;
+        if (step.done) return;
         data.closedMidResponse = true;
         data.closeKind = closeKindOf(err);
         finish(errorInfo(err));
       });
     });
     req.end();
+    return {
+      timeout: () => {
+        const stage = stageOf();
+        return ended({ code: 'ETIMEDOUT', message: `no ${stage === 'response' ? 'response' : stage === 'body' ? 'end of body' : stage} within ${Math.round(opts.timeoutMs)} ms` });
+      },
+      abort: () => ended({ code: 'ABORTED', message: 'aborted' }),
+      cleanup: () => {
+        req.destroy();
+        socketRef?.destroy();
+      },
+    };
   });
 }
 

@@ -16,16 +16,9 @@ import type { Socket } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, delay, errorInfo, guarded, result, since } from './budget';
 import { httpUrlOf, keepAliveTimeoutMs } from './http';
+import { PAST_ADVERTISED_MS, REUSE_RESERVE_MS, SHORT_WATCH_MS } from './limits';
+import { probeStep } from './step';
 import type { ErrorInfo, KeepaliveData, ProbeContext } from './types';
-
-/** Idle watch when the advertised timeout is unknown or beyond the budget. */
-export const SHORT_WATCH_MS = 500;
-/**
- * Added to the advertised timeout: the header floors to whole seconds (up to 1 s lost) and
- * Node 20.20+ servers close keepAliveTimeoutBuffer (1 s) after it; plus a margin. The wait ends
- * early when the server closes, so the allowance only costs time with servers that never close.
- */
-export const PAST_ADVERTISED_MS = 2100;
 
 /** Keeps an idle socket in the pool whatever the server's Keep-Alive hint (Node's agent would drop or time it out first). */
 function holdIdleSocket(socket: Socket): boolean {
@@ -53,25 +46,12 @@ interface Reply {
 }
 
 function get(url: URL, agent: HttpAgent, timeoutMs: number, signal?: AbortSignal): Promise<Reply> {
-  return new Promise((resolve) => {
-    let done = false;
+  return probeStep<Reply>({ timeoutMs, signal }, (step) => {
     let socket: Socket | null = null;
-    let req: ClientRequest | null = null;
-    const finish = (res: IncomingMessage | null, error: ErrorInfo | null): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (error) req?.destroy();
-      resolve({ res, socket, reused: req?.reusedSocket ?? false, error });
-    };
-    const onAbort = (): void => finish(null, { code: 'ABORTED', message: 'aborted' });
-    const timer = setTimeout(() => finish(null, { code: 'ETIMEDOUT', message: `no complete response within ${Math.round(timeoutMs)} ms` }), Math.max(0, timeoutMs));
-    timer.unref();
     const options = { method: 'GET', agent, headers: { 'user-agent': 'connection-doctor', accept: '*/*', connection: 'keep-alive' }, autoSelectFamily: true };
-    req = url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
-    if (signal?.aborted) queueMicrotask(onAbort);
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    const req: ClientRequest = url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
+    const reply = (res: IncomingMessage | null, error: ErrorInfo | null): Reply => ({ res, socket, reused: req.reusedSocket, error });
+    const finish = (res: IncomingMessage | null, error: ErrorInfo | null): void => step.finish(reply(res, error));
     req.on('socket', (s: Socket) => {
       socket = s;
     });
@@ -83,6 +63,14 @@ function get(url: URL, agent: HttpAgent, timeoutMs: number, signal?: AbortSignal
       res.resume();
     });
     req.end();
+    return {
+      timeout: () => reply(null, { code: 'ETIMEDOUT', message: `no complete response within ${Math.round(timeoutMs)} ms` }),
+      abort: () => reply(null, { code: 'ABORTED', message: 'aborted' }),
+      // A good answer leaves its socket in the agent's pool for the reuse.
+      cleanup: (r) => {
+        if (r.error) req.destroy();
+      },
+    };
   });
 }
 
@@ -134,7 +122,7 @@ export function keepaliveProbe(target: Target, ctx: ProbeContext): Promise<Probe
       socket.once('close', onClose);
       socket.once('end', onEnd);
       const remaining = budgetOf(ctx, startedAt);
-      const reserve = Math.min(500, remaining / 4);
+      const reserve = Math.min(REUSE_RESERVE_MS, remaining / 4);
       const available = Math.max(0, remaining - reserve);
       data.budgetMs = Math.round(available);
       const advertised = data.serverKeepAliveTimeoutMs;
@@ -165,7 +153,7 @@ export function keepaliveProbe(target: Target, ctx: ProbeContext): Promise<Probe
         return result('keepalive', 'fail', since(started), `the server closed the idle keep-alive connection ${after} (${adv}); a client that reuses idle sockets longer gets ECONNRESET / socket hang up`, data, data.reuseError ?? { code: 'ECONNRESET', message: 'idle connection closed by the server' });
       }
       if (data.reusedOk) {
-        const note = data.reachedAdvertised || advertised === null ? '' : `; not idled past it: needs a timeout of at least ${Math.ceil((advertised + PAST_ADVERTISED_MS + 500) / 1000)} s`;
+        const note = data.reachedAdvertised || advertised === null ? '' : `; not idled past it: needs a timeout of at least ${Math.ceil((advertised + PAST_ADVERTISED_MS + REUSE_RESERVE_MS) / 1000)} s`;
         return result('keepalive', 'ok', since(started), `connection reused after ${Math.round(data.idleMs)} ms idle (${adv})${note}`, data);
       }
       return result('keepalive', 'fail', since(started), `reuse after ${Math.round(data.idleMs)} ms idle failed: ${data.reuseError?.code ?? 'a new connection was used'}`, data, data.reuseError ?? undefined);

@@ -8,6 +8,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { endianness } from 'node:os';
 import type { ProbeResult, Target } from '../types';
+import { hostPort } from '../target/address';
 import { budgetOf, guarded, result, since } from './budget';
 import { resolvedFor } from './tcp';
 import type { Address, Coverage, Family, Listener, ListenersData, ProbeContext } from './types';
@@ -290,7 +291,7 @@ function dedupe(list: Listener[]): Listener[] {
 }
 
 function describe(l: Listener): string {
-  const where = l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+  const where = hostPort(l.address, l.port);
   const q = l.acceptQueue !== null && l.backlog !== null ? ` queue ${l.acceptQueue}/${l.backlog}${l.queueFull ? ' FULL' : ''}` : '';
   return `${where}${l.process ? ` (${l.process}${l.pid ? ` ${l.pid}` : ''})` : ''}${q}`;
 }

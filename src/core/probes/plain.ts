@@ -6,30 +6,19 @@
 import { connect } from 'node:net';
 import type { LookupFunction } from 'node:net';
 import { firstLine, since } from './budget';
+import { probeStep } from './step';
 import type { PlainProbe } from './types';
 
 /** Sends `GET / HTTP/1.1` in plaintext and reports the first answer; never throws. */
 export function plainProbe(host: string, port: number, opts: { timeoutMs: number; signal?: AbortSignal; lookup?: LookupFunction; hostHeader: string }): Promise<PlainProbe> {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    let done = false;
+  const answer = (r: Omit<PlainProbe, 'ms'>): PlainProbe => ({ ...r, ms: since(t0) });
+  return probeStep<PlainProbe>(opts, (step) => {
     const socket = connect({ host, port, lookup: opts.lookup, autoSelectFamily: true });
-    const finish = (r: Omit<PlainProbe, 'ms'>): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve({ ...r, ms: since(t0) });
-    };
-    const onAbort = (): void => finish({ outcome: 'error', code: 'ABORTED' });
-    const timer = setTimeout(() => finish({ outcome: 'silent' }), Math.max(0, opts.timeoutMs));
-    timer.unref();
-    if (opts.signal?.aborted) queueMicrotask(onAbort);
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const end = (r: Omit<PlainProbe, 'ms'>): void => step.finish(answer(r));
     let connected = false;
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      finish(connected && err.code === 'ECONNRESET' ? { outcome: 'reset', code: err.code } : { outcome: 'error', code: err.code ?? 'ERROR' });
+      end(connected && err.code === 'ECONNRESET' ? { outcome: 'reset', code: err.code } : { outcome: 'error', code: err.code ?? 'ERROR' });
     });
     socket.once('connect', () => {
       connected = true;
@@ -37,10 +26,15 @@ export function plainProbe(host: string, port: number, opts: { timeoutMs: number
     });
     socket.once('data', (chunk: Buffer) => {
       const b0 = chunk[0];
-      if (b0 === 0x15 || b0 === 0x16) finish({ outcome: 'tls-alert', firstLine: chunk.subarray(0, 7).toString('hex') });
-      else if (chunk.subarray(0, 5).toString('latin1') === 'HTTP/') finish({ outcome: 'http', firstLine: firstLine(chunk) });
-      else finish({ outcome: 'data', firstLine: firstLine(chunk) });
+      if (b0 === 0x15 || b0 === 0x16) end({ outcome: 'tls-alert', firstLine: chunk.subarray(0, 7).toString('hex') });
+      else if (chunk.subarray(0, 5).toString('latin1') === 'HTTP/') end({ outcome: 'http', firstLine: firstLine(chunk) });
+      else end({ outcome: 'data', firstLine: firstLine(chunk) });
     });
-    socket.once('end', () => finish({ outcome: 'closed' }));
+    socket.once('end', () => end({ outcome: 'closed' }));
+    return {
+      timeout: () => answer({ outcome: 'silent' }),
+      abort: () => answer({ outcome: 'error', code: 'ABORTED' }),
+      cleanup: () => socket.destroy(),
+    };
   });
 }

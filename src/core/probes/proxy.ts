@@ -8,11 +8,13 @@ import { connect } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, firstLine, guarded, result, since } from './budget';
 import { tcpAttempt } from './connect';
-import { isLocalHost, TLS_PORTS } from './target';
+import { hostPort } from '../target/address';
+import { PROXY_VARS } from '../target/proxyVars';
+import { TLS_PORTS } from '../target/schemes';
+import { CONNECT_REPLY_CAP } from './limits';
+import { probeStep } from './step';
+import { isLocalHost } from './target';
 import type { ProbeContext, ProxyData } from './types';
-
-/** Proxy variables, lower case first (curl reads only lower-case http_proxy). */
-export const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 
 /** Masks the password (or a lone token) of a URL-ish string: scheme://user:***@host. */
 export function maskCredentials(value: string): string {
@@ -122,37 +124,25 @@ export function parseProxyUrl(raw: string): { protocol: string; host: string; po
 
 /** Sends CONNECT host:port to an HTTP proxy and reads its status line; never throws. */
 function connectThrough(proxy: { host: string; port: number; auth: string | null }, target: Target, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number | null; line?: string }> {
-  return new Promise((resolve) => {
-    let done = false;
+  return probeStep<{ status: number | null; line?: string }>({ timeoutMs, signal }, (step) => {
     const socket = connect({ host: proxy.host, port: proxy.port, autoSelectFamily: true });
-    const finish = (status: number | null, line?: string): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(line !== undefined ? { status, line } : { status });
-    };
-    const onAbort = (): void => finish(null);
-    const timer = setTimeout(() => finish(null), Math.max(0, timeoutMs));
-    timer.unref();
-    if (signal?.aborted) queueMicrotask(onAbort);
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', () => finish(null));
+    const noAnswer = (): { status: null } => ({ status: null });
+    socket.on('error', () => step.finish(noAnswer()));
     socket.once('connect', () => {
-      const hp = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+      const hp = hostPort(target.host, target.port);
       const auth = proxy.auth ? `Proxy-Authorization: Basic ${Buffer.from(proxy.auth).toString('base64')}\r\n` : '';
       socket.write(`CONNECT ${hp} HTTP/1.1\r\nHost: ${hp}\r\nUser-Agent: connection-doctor\r\n${auth}\r\n`);
     });
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]).subarray(0, 4096);
-      if (buf.indexOf(0x0a) < 0 && buf.length < 4096) return;
+      buf = Buffer.concat([buf, chunk]).subarray(0, CONNECT_REPLY_CAP);
+      if (buf.indexOf(0x0a) < 0 && buf.length < CONNECT_REPLY_CAP) return;
       const line = firstLine(buf);
       const status = line.startsWith('HTTP/') ? Number(line.split(' ')[1]) : NaN;
-      finish(Number.isInteger(status) ? status : null, line);
+      step.finish({ status: Number.isInteger(status) ? status : null, line });
     });
-    socket.once('end', () => finish(null));
+    socket.once('end', () => step.finish(noAnswer()));
+    return { timeout: noAnswer, abort: noAnswer, cleanup: () => socket.destroy() };
   });
 }
 

@@ -7,19 +7,10 @@ import type { ProbeResult, Target } from '../types';
 import { budgetOf, delay, guarded, result, since } from './budget';
 import { lookupFrom, tcpAttempt } from './connect';
 import { exchange, httpUrlOf } from './http';
-import { isLoopbackAddress } from './target';
-import { resolvedFor, SETTLE_MS } from './tcp';
+import { isLoopbackAddress } from '../target/address';
+import { DEFAULT_ATTEMPTS, DEFAULT_SPACING_MS, LOOPBACK_SPACING_MS, MAX_ATTEMPTS, SETTLE_MS } from './limits';
+import { resolvedFor } from './tcp';
 import type { ProbeContext, RepeatAttempt, RepeatData } from './types';
-
-/** Default number of attempts and their spacing. */
-export const DEFAULT_ATTEMPTS = 5;
-export const DEFAULT_SPACING_MS = 200;
-/**
- * Spacing when every resolved address is loopback: no network path to flap, so a
- * long gap only delays the verdict, while a short one still catches an overloaded
- * or flapping local server.
- */
-export const LOOPBACK_SPACING_MS = 20;
 
 /** Nearest-rank percentile of a list of numbers, or null when it is empty. */
 export function percentile(values: number[], p: number): number | null {
@@ -33,7 +24,7 @@ export function percentile(values: number[], p: number): number | null {
 export function repeatProbe(target: Target, ctx: ProbeContext): Promise<ProbeResult<RepeatData>> {
   const url = httpUrlOf(target);
   const kind: RepeatData['kind'] = url ? 'http' : 'tcp';
-  const n = ctx.attempts !== undefined && Number.isFinite(ctx.attempts) ? Math.max(0, Math.min(50, Math.floor(ctx.attempts))) : DEFAULT_ATTEMPTS;
+  const n = ctx.attempts !== undefined && Number.isFinite(ctx.attempts) ? Math.max(0, Math.min(MAX_ATTEMPTS, Math.floor(ctx.attempts))) : DEFAULT_ATTEMPTS;
   const empty = (spacingMs: number): RepeatData => ({ kind, attempts: n, successes: 0, failures: 0, successRate: 0, spacingMs, outcomes: [], p50: null, p95: null, intermittent: false });
   return guarded('repeat', () => empty(ctx.spacingMs ?? DEFAULT_SPACING_MS), async (started) => {
     const startedAt = Date.now();

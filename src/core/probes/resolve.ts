@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { ProbeResult, Target } from '../types';
+import { isLocalhostName } from '../target/address';
 import { budgetOf, errorInfo, guarded, result, since, timeoutSignal } from './budget';
 import type { Address, DnsAnswer, DnsError, DnsErrorKind, Family, LookupAnswer, ProbeContext, ResolveData } from './types';
 
@@ -87,11 +88,6 @@ async function readHostsFile(host: string): Promise<ResolveData['hostsFile']> {
   }
 }
 
-/** RFC 6761 names that DNS must not be asked about. */
-function isLocalhostName(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost');
-}
 
 function literalData(host: string, family: Family): ResolveData {
   return {

@@ -21,11 +21,13 @@ import { PROBE_IDS } from '../types';
 import { result, since, timeoutOf } from './budget';
 import { httpProbe } from './http';
 import { keepaliveProbe } from './keepalive';
+import { DEADLINE_GRACE_MS } from './limits';
 import { listenersProbe } from './listeners';
 import { proxyProbe } from './proxy';
 import { repeatProbe } from './repeat';
 import { resolveProbe } from './resolve';
-import { HTTP_SCHEMES, isLocalHost, localAddresses } from './target';
+import { HTTP_SCHEMES } from '../target/schemes';
+import { isLocalHost, localAddresses } from './target';
 import { tcpProbe } from './tcp';
 import { tlsMode, tlsProbe } from './tls';
 import type { Probe, ProbeContext, ResolveData, RunProbesOptions } from './types';
@@ -74,9 +76,6 @@ export function skipReason(id: ProbeId, target: Target, ctx: ProbeContext, resol
 /** Probes whose connections the tcp probe's after-accept watch waits for (see ProbeContext.watchUntil). */
 const WATCHED: ReadonlySet<ProbeId> = new Set<ProbeId>(['tls', 'http', 'repeat', 'proxy']);
 
-/** How far past the shared deadline a probe may run before the wall stops it. */
-// Large enough that a probe's own timer (due at the deadline) wins on a loaded machine, where timers fire late.
-const DEADLINE_GRACE_MS = 50;
 
 function skipped(id: ProbeId, reason: string): ProbeResult {
   return result(id, 'skipped', 0, reason, { reason });

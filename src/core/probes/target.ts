@@ -6,29 +6,9 @@
 import { isIP, isIPv6 } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { domainToASCII } from 'node:url';
+import { hostPort, isLocalhostName, isLoopbackAddress, isWildcardAddress, splitHostPort as splitAddress, unbracket, urlHost } from '../target/address';
+import { SCHEME_PORTS } from '../target/schemes';
 import type { Incident, Target } from '../types';
-
-/** Default ports of the schemes a target URL may use. */
-export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
-  http: 80, https: 443, ws: 80, wss: 443,
-  postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, mssql: 1433, sqlserver: 1433,
-  redis: 6379, rediss: 6379, mongodb: 27017, 'mongodb+srv': 27017, amqp: 5672, amqps: 5671,
-  mqtt: 1883, mqtts: 8883, nats: 4222, kafka: 9092, memcached: 11211, cassandra: 9042,
-  ssh: 22, sftp: 22, ftp: 21, ftps: 990, telnet: 23, smtp: 25, smtps: 465, submission: 587,
-  imap: 143, imaps: 993, pop3: 110, pop3s: 995, ldap: 389, ldaps: 636, git: 9418,
-  grpc: 80, grpcs: 443, elasticsearch: 9200,
-};
-
-/** Schemes whose connection starts with TLS. */
-export const TLS_SCHEMES: ReadonlySet<string> = new Set([
-  'https', 'wss', 'rediss', 'amqps', 'mqtts', 'ftps', 'smtps', 'imaps', 'pop3s', 'ldaps', 'grpcs',
-]);
-
-/** Ports that conventionally speak TLS from the first byte. */
-export const TLS_PORTS: ReadonlySet<number> = new Set([443, 465, 636, 853, 990, 993, 995, 5671, 6380, 8443, 8883, 9443]);
-
-/** Schemes the http probe speaks (ws/wss get a plain GET: any HTTP answer shows the server is up). */
-export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws', 'wss']);
 
 const HOST_CHARS = new Set('abcdefghijklmnopqrstuvwxyz0123456789-._');
 
@@ -57,45 +37,26 @@ function normaliseName(raw: string): string | null {
   return ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
 }
 
-/** host[:port] or [v6]:port or bare v6:port → host and optional port. */
+/** host[:port] or [v6]:port or bare v6:port → validated host and optional port. */
 function splitHostPort(hostport: string): { host: string; port: number | null } | { error: string } {
-  if (hostport.startsWith('[')) {
-    const close = hostport.indexOf(']');
-    if (close < 0) return { error: `missing "]" in "${hostport}"` };
-    const host = hostport.slice(1, close);
-    if (!isIPv6Zoned(host)) return { error: `"${host}" is not an IPv6 address` };
-    const rest = hostport.slice(close + 1);
-    if (rest === '') return { host, port: null };
-    if (!rest.startsWith(':')) return { error: `unexpected "${rest}" after "]"` };
-    const port = parsePort(rest.slice(1));
-    return port === null ? { error: `invalid port "${rest.slice(1)}" (1-65535)` } : { host, port };
+  const parts = splitAddress(hostport);
+  if (parts.error) return { error: parts.error };
+  const bracketed = hostport.startsWith('[');
+  const v6 = bracketed || parts.host.includes(':');
+  if (v6 && !isIPv6Zoned(parts.host)) {
+    return { error: bracketed ? `"${parts.host}" is not an IPv6 address` : `"${hostport}" is neither host:port nor an IPv6 address` };
   }
-  const colons = hostport.split(':').length - 1;
-  if (colons === 0) {
-    const host = normaliseName(hostport);
-    return host ? { host, port: null } : { error: `"${hostport}" is not a host name or address` };
-  }
-  const last = hostport.lastIndexOf(':');
-  const head = hostport.slice(0, last);
-  const tail = hostport.slice(last + 1);
-  if (colons === 1) {
-    const host = normaliseName(head);
-    if (!host) return { error: `"${head}" is not a host name or address` };
-    const port = parsePort(tail);
-    return port === null ? { error: `invalid port "${tail}" (1-65535)` } : { host, port };
-  }
-  // Several colons: Node prints "::1:3000" for [::1]:3000, so a decimal last group after a valid
-  // IPv6 prefix is read as the port; a whole IPv6 address without port is accepted with no port.
-  const port = parsePort(tail);
-  if (port !== null && isIPv6Zoned(head)) return { host: head, port };
-  if (isIPv6Zoned(hostport)) return { host: hostport, port: null };
-  return { error: `"${hostport}" is neither host:port nor an IPv6 address` };
+  const host = v6 ? parts.host : normaliseName(parts.host);
+  if (!host) return { error: `"${parts.host}" is not a host name or address` };
+  if (parts.port === null) return { host, port: null };
+  const port = parsePort(parts.port);
+  return port === null ? { error: `invalid port "${parts.port}" (1-65535)` } : { host, port };
 }
 
 /** The URL a probe may print: no userinfo, no fragment. */
 function cleanUrl(scheme: string, host: string, port: number, rest: string): string {
-  const h = host.includes(':') ? `[${host.replace('%', '%25')}]` : host;
-  const defaultPort = DEFAULT_PORTS[scheme];
+  const h = urlHost(host);
+  const defaultPort = SCHEME_PORTS[scheme];
   const hash = rest.indexOf('#');
   const tail = hash >= 0 ? rest.slice(0, hash) : rest;
   return `${scheme}://${h}${port === defaultPort ? '' : `:${port}`}${tail.startsWith('/') || tail.startsWith('?') ? tail : `/${tail}`}`;
@@ -124,7 +85,7 @@ function parseUrl(input: string, sep: number): Target | { error: string } {
   if (authority === '') return { error: `no host in "${input}"` };
   const hp = splitHostPort(authority.includes('%25') ? authority.replace('%25', '%') : authority);
   if ('error' in hp) return hp;
-  const port = hp.port ?? DEFAULT_PORTS[scheme];
+  const port = hp.port ?? SCHEME_PORTS[scheme];
   if (port === undefined) return { error: `no port in "${input}" and no default port for scheme "${scheme}"` };
   return { host: hp.host, port, scheme, url: cleanUrl(scheme, hp.host, port, rest) };
 }
@@ -154,8 +115,7 @@ export function targetFromIncident(incident: Incident): Target | null {
     if (!('error' in t)) return t;
   }
   if (incident.host && incident.port !== null) {
-    const host = incident.host.startsWith('[') && incident.host.endsWith(']') ? incident.host.slice(1, -1) : incident.host;
-    const t = parseTarget(host.includes(':') ? `[${host}]:${incident.port}` : `${host}:${incident.port}`);
+    const t = parseTarget(hostPort(unbracket(incident.host), incident.port));
     return 'error' in t ? null : t;
   }
   return null;
@@ -164,14 +124,6 @@ export function targetFromIncident(incident: Incident): Target | null {
 function stripZone(address: string): string {
   const pct = address.indexOf('%');
   return pct >= 0 ? address.slice(0, pct) : address;
-}
-
-/** Whether an IP address is loopback (127/8, ::1, ::ffff:127.x). */
-export function isLoopbackAddress(address: string): boolean {
-  const a = stripZone(address).toLowerCase();
-  if (isIP(a) === 4) return a.startsWith('127.');
-  if (a.startsWith('::ffff:')) return isLoopbackAddress(a.slice(7));
-  return a === '::1' || a === '0:0:0:0:0:0:0:1';
 }
 
 /** Addresses of this machine's interfaces (zones stripped, lower case). */
@@ -186,8 +138,7 @@ export function localAddresses(): Set<string> {
 /** Whether a host is this machine: localhost names, loopback, wildcard, this hostname, or an interface address (of `mine`, default: this machine's). */
 export function isLocalHost(host: string, mine?: ReadonlySet<string>): boolean {
   const h = stripZone(host).toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.localdomain') return true;
-  if (h === '0.0.0.0' || h === '::' || isLoopbackAddress(h)) return true;
+  if (isLocalhostName(h) || isWildcardAddress(h) || isLoopbackAddress(h)) return true;
   if (h === hostname().toLowerCase()) return true;
   const mapped = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
   // `mine` lets a caller checking several hosts list the interfaces once.

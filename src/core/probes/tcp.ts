@@ -3,19 +3,12 @@
  * Eyeballs: each family's own answer matters, e.g. ::1 refused while 127.0.0.1 accepts).
  */
 import type { ProbeResult, Target } from '../types';
+import { hostPort } from '../target/address';
 import { budgetOf, guarded, result, since } from './budget';
 import { tcpAttempt } from './connect';
+import { MAX_PER_FAMILY, SETTLE_MS } from './limits';
 import { resolveProbe } from './resolve';
 import type { Address, Family, ProbeContext, ResolveData, TcpAttempt, TcpData } from './types';
-
-/**
- * The shortest watch of an accepted connection for a reset, close or banner. Within runProbes the
- * watch lasts until the other connecting probes are done (ctx.watchUntil): a busy server resets
- * late, and the http probe must not see a reset the tcp probe was too quick to wait for.
- */
-export const SETTLE_MS = 100;
-
-const MAX_PER_FAMILY = 4;
 
 /** The resolve data from the context, or a fresh resolution. */
 export async function resolvedFor(target: Target, ctx: ProbeContext): Promise<ResolveData> {
@@ -35,7 +28,7 @@ export function pickAddresses(addresses: Address[]): Address[] {
 }
 
 function describe(a: TcpAttempt, port: number): string {
-  const where = a.family === 6 ? `[${a.address}]:${port}` : `${a.address}:${port}`;
+  const where = hostPort(a.address, port);
   const after = a.outcome !== 'accepted' ? '' : a.afterAccept === 'closed' ? ' then closed by the server (FIN)' : a.afterAccept === 'reset' ? ' then reset by the server (RST)' : '';
   return `${where} ${a.outcome}${a.code && a.outcome !== 'accepted' ? ` (${a.code})` : ''}${after} in ${Math.round(a.ms)} ms`;
 }

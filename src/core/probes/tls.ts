@@ -9,8 +9,11 @@ import { isIP } from 'node:net';
 import type { ProbeResult, Target } from '../types';
 import { budgetOf, errorInfo, guarded, result, since, stopCode } from './budget';
 import { lookupFrom } from './connect';
+import { PLAIN_AFTER_PLAINTEXT_MS, PLAIN_AFTER_TLS_MS } from './limits';
 import { plainProbe } from './plain';
-import { HTTP_SCHEMES, TLS_PORTS, TLS_SCHEMES } from './target';
+import { hostPort } from '../target/address';
+import { HTTP_SCHEMES, TLS_PORTS, TLS_SCHEMES } from '../target/schemes';
+import { probeStep } from './step';
 import type { CertInfo, ErrorInfo, ProbeContext, TlsData } from './types';
 
 /** Handshake error codes / messages that mean "the peer answered in plaintext". */
@@ -83,8 +86,8 @@ interface Handshake {
 
 function handshake(target: Target, servername: string | null, ctx: ProbeContext, timeoutMs: number): Promise<Handshake> {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    let done = false;
+  const failed = (error: ErrorInfo): Handshake => ({ socket: null, error, ms: since(t0) });
+  return probeStep<Handshake>({ timeoutMs, signal: ctx.signal }, (step) => {
     const alpn = target.scheme !== null && HTTP_SCHEMES.has(target.scheme) ? ['h2', 'http/1.1'] : undefined;
     const socket = connect({
       host: target.host,
@@ -97,21 +100,16 @@ function handshake(target: Target, servername: string | null, ctx: ProbeContext,
       ...(alpn ? { ALPNProtocols: alpn } : {}),
       ...(ctx.tlsCa && ctx.tlsCa.length > 0 ? { ca: [...rootCertificates, ...ctx.tlsCa] } : {}),
     });
-    const finish = (ok: boolean, error: ErrorInfo | null): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      ctx.signal?.removeEventListener('abort', onAbort);
-      if (!ok) socket.destroy();
-      resolve({ socket: ok ? socket : null, error, ms: since(t0) });
+    socket.on('error', (err) => step.finish(failed(errorInfo(err))));
+    socket.once('secureConnect', () => step.finish({ socket, error: null, ms: since(t0) }));
+    return {
+      timeout: () => failed({ code: stopCode(ctx.signal), message: `no TLS handshake within ${Math.round(timeoutMs)} ms` }),
+      abort: () => failed({ code: 'ABORTED', message: 'aborted' }),
+      // A completed handshake hands its socket to the caller.
+      cleanup: (h) => {
+        if (!h.socket) socket.destroy();
+      },
     };
-    const onAbort = (): void => finish(false, { code: 'ABORTED', message: 'aborted' });
-    const timer = setTimeout(() => finish(false, { code: stopCode(ctx.signal), message: `no TLS handshake within ${Math.round(timeoutMs)} ms` }), Math.max(0, timeoutMs));
-    timer.unref();
-    if (ctx.signal?.aborted) queueMicrotask(onAbort);
-    else ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish(false, errorInfo(err)));
-    socket.once('secureConnect', () => finish(true, null));
   });
 }
 
@@ -170,19 +168,19 @@ export function tlsProbe(target: Target, ctx: ProbeContext): Promise<ProbeResult
     const data = emptyData(mode, servername);
     const hs = await handshake(target, servername, ctx, budgetOf(ctx, startedAt));
     data.handshakeMs = hs.socket ? hs.ms : null;
-    const hostHeader = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+    const hostHeader = hostPort(target.host, target.port);
     const plainOpts = { lookup: lookupFrom(ctx.resolved), hostHeader, signal: ctx.signal };
     if (hs.socket) {
       inspect(data, hs.socket, target.host);
       hs.socket.destroy();
       // What a plaintext client would get from this TLS port (plain-to-TLS mistakes).
-      data.plainProbe = await plainProbe(target.host, target.port, { ...plainOpts, timeoutMs: Math.min(500, budgetOf(ctx, startedAt)) });
+      data.plainProbe = await plainProbe(target.host, target.port, { ...plainOpts, timeoutMs: Math.min(PLAIN_AFTER_TLS_MS, budgetOf(ctx, startedAt)) });
     } else if (hs.error) {
       data.handshakeError = hs.error;
       data.plaintext = isPlaintextError(hs.error);
       if (data.plaintext) {
         data.speaksTls = false;
-        const p = await plainProbe(target.host, target.port, { ...plainOpts, timeoutMs: Math.min(1000, budgetOf(ctx, startedAt)) });
+        const p = await plainProbe(target.host, target.port, { ...plainOpts, timeoutMs: Math.min(PLAIN_AFTER_PLAINTEXT_MS, budgetOf(ctx, startedAt)) });
         if (p.firstLine) data.plaintextResponse = p.firstLine;
       } else if (hs.error.code.startsWith('ERR_SSL_') || hs.error.message.includes('alert')) {
         data.speaksTls = true;

@@ -4,8 +4,8 @@
  * holds back state until the page says `ready`, and owns its listeners.
  */
 import * as vscode from 'vscode';
-import type { FromIncidents, FromPanel, FromWebview, ToIncidents, ToPanel, ToWebview } from '../../shared/protocol';
-import { isFromIncidents, isFromPanel, validateFromWebview } from '../../shared/protocol';
+import type { FromIncidents, FromPanel, ToIncidents, ToPanel, ToWebview } from '../../shared/protocol';
+import { FROM_INCIDENTS, FROM_PANEL, validateMessage } from '../../shared/protocol';
 import { translateStrings } from '../../shared/strings';
 import type { WebviewStrings } from '../../shared/strings';
 import { buildWebviewHtml, createNonce } from './html';
@@ -22,6 +22,9 @@ const PAGES: Readonly<Record<WebviewKind, { script: string; style: string; title
   panel: { script: 'panel.js', style: 'panel.css', title: () => vscode.l10n.t('Connection Doctor: Diagnosis') },
   incidents: { script: 'incidents.js', style: 'incidents.css', title: () => vscode.l10n.t('Connection Doctor: Incidents') },
 };
+
+/** What each page may send: the declared map its messages are checked against. */
+const MESSAGES = { panel: FROM_PANEL, incidents: FROM_INCIDENTS } as const;
 
 let strings: WebviewStrings | undefined;
 
@@ -109,8 +112,8 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
   }
 
   private receive(raw: unknown): void {
-    const msg = validateFromWebview(raw);
-    if (msg === null || !this.accepts(msg)) {
+    const msg = validateMessage(MESSAGES[this.kind], raw) as WebviewKinds[K]['from'] | null;
+    if (msg === null) {
       this.log.warn(`webview ${this.kind}: ignored a malformed message`);
       return;
     }
@@ -121,10 +124,6 @@ export class WebviewController<K extends WebviewKind> implements vscode.Disposab
       this.hasStrings = false;
     }
     Promise.resolve(this.handler(msg)).catch((e: unknown) => this.log.error(`webview ${this.kind}: ${msg.type} failed: ${String(e)}`));
-  }
-
-  private accepts(msg: FromWebview): msg is WebviewKinds[K]['from'] {
-    return this.kind === 'panel' ? isFromPanel(msg) : isFromIncidents(msg);
   }
 
   dispose(): void {

@@ -6,11 +6,14 @@
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import type { Diagnosis } from '../../core/types';
+import { hostPort } from '../../core/target/address';
 import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
+import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
 import { loadEngine } from '../engineLoader';
-import { applyProbeRow, initialModel, probeRow, restoredModel, settleRows, terminalCommand, whereView } from './views';
+import { applyToPanel } from '../../shared/panelModel';
+import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from './views';
 import { Views } from '../commandIds';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
@@ -46,7 +49,7 @@ export function deserializeDiagnosisPanel(services: Services, panel: vscode.Webv
 }
 
 function panelTitle(host: string, port: number): string {
-  return vscode.l10n.t('Diagnosis: {0}', `${host}:${port}`);
+  return vscode.l10n.t('Diagnosis: {0}', hostPort(host, port));
 }
 
 /** One open panel: its model is the truth, the page renders it and is sent it again on every `ready`. */
@@ -111,26 +114,19 @@ class DiagnosisPanel implements vscode.Disposable {
           vscodeProxy,
           onProbe: (result, phase) => {
             if (!live()) return;
-            const row = probeRow(result, phase);
-            applyProbeRow(model, row);
-            this.post({ type: 'probe', run, probe: row });
+            this.send(model, { type: 'probe', run, probe: probeRow(result, phase) });
           },
         });
         if (!live()) return;
-        for (const result of diagnosis.probes) applyProbeRow(model, probeRow(result, 'done'));
+        // Every probe's final row is in the model even if its progress event came too late.
+        for (const result of diagnosis.probes) applyToPanel(model, { type: 'probe', run, probe: probeRow(result, 'done') });
         this.diagnosis = diagnosis;
-        model.phase = 'done';
-        model.verdict = diagnosis.verdict;
-        model.causes = diagnosis.causes;
-        this.post({ type: 'result', run, verdict: diagnosis.verdict, causes: diagnosis.causes });
+        this.send(model, { type: 'result', run, verdict: diagnosis.verdict, causes: diagnosis.causes });
       } catch (e) {
         if (!live()) return;
         const message = e instanceof Error ? e.message : String(e);
-        this.services.log.error(`diagnosis of ${target.host}:${target.port} failed: ${message}`);
-        model.phase = 'failed';
-        model.error = message;
-        settleRows(model);
-        this.post({ type: 'failed', run, message });
+        this.services.log.error(`diagnosis of ${hostPort(target.host, target.port)} failed: ${message}`);
+        this.send(model, { type: 'failed', run, message });
       } finally {
         if (this.abort === ac) this.abort = null;
       }
@@ -142,13 +138,17 @@ class DiagnosisPanel implements vscode.Disposable {
     if (!this.abort || !model || model.phase !== 'running') return;
     this.abort.abort();
     this.abort = null;
-    model.phase = 'cancelled';
-    settleRows(model);
-    this.post({ type: 'cancelled', run: model.run });
+    this.send(model, { type: 'cancelled', run: model.run });
   }
 
   private post(msg: ToPanel): void {
     this.controller.post(msg);
+  }
+
+  /** Changes the host's model exactly as the page will change its own, then tells the page. */
+  private send(model: PanelModel, msg: ToPanel): void {
+    applyToPanel(model, msg);
+    this.post(msg);
   }
 
   private notice(text: string): void {
@@ -184,25 +184,37 @@ class DiagnosisPanel implements vscode.Disposable {
         await vscode.env.clipboard.writeText(msg.text);
         this.notice(vscode.l10n.t('Copied to the clipboard.'));
         return;
+      case 'copyCommand':
       case 'runInTerminal': {
         const diagnosis = this.diagnosis;
         if (!diagnosis) {
           this.notice(vscode.l10n.t('Re-run the diagnosis before running its commands.'));
           return;
         }
-        const command = terminalCommand(diagnosis.causes, msg.causeId, msg.command, diagnosis.target);
+        // A copy gets the command as shown (its own shell's quoting); a run gets the terminal's.
+        const shell = terminalShell(vscode.env.shell, process.platform);
+        const command = terminalCommand(diagnosis.causes, msg.causeId, msg.index, msg.type === 'copyCommand' ? null : shell.dialect);
         if (command === null) {
-          this.services.log.warn('refused to run a command that is not one of the diagnosis\' verification commands');
+          this.services.log.warn('refused a verification command that is not in the diagnosis');
           this.notice(vscode.l10n.t('That command is not one of this diagnosis\' verification commands.'));
           return;
         }
-        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Connection Doctor: verify') });
+        if ('withheld' in command) {
+          this.notice(vscode.l10n.t('That command is withheld: {0}.', command.withheld));
+          return;
+        }
+        if (msg.type === 'copyCommand') {
+          await vscode.env.clipboard.writeText(command.text);
+          this.notice(vscode.l10n.t('Copied to the clipboard.'));
+          return;
+        }
+        const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Connection Doctor: verify'), shellPath: shell.shellPath });
         terminal.show(false);
-        terminal.sendText(command, true);
+        terminal.sendText(command.text, true);
         return;
       }
       default:
-        assertNever(msg);
+        assertNever(msg, 'message');
     }
   }
 
@@ -225,8 +237,4 @@ class DiagnosisPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled message ${JSON.stringify(x)}`);
 }

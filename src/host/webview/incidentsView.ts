@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { FromIncidents, ToIncidents } from '../../shared/protocol';
-import { targetKeyOf } from '../../shared/protocol';
+import { assertNever, targetKeyOf } from '../../shared/protocol';
 import { Commands } from '../commandIds';
 import type { IncidentCommandArgs } from '../commandIds';
 import type { Services } from '../services';
@@ -76,21 +76,12 @@ export class IncidentsViewProvider implements vscode.WebviewViewProvider {
       case 'remove':
         for (const id of msg.ids) store.remove(id);
         return;
-      case 'clear': {
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Clear all incidents of this workspace?'),
-          { modal: true },
-          vscode.l10n.t('Clear'),
-        );
-        if (answer !== undefined) store.clear();
+      case 'clear':
+        // The same command as the view's title button: one confirmation dialog, one place.
+        await vscode.commands.executeCommand(Commands.clearIncidents);
         return;
-      }
       default:
-        assertNever(msg);
+        assertNever(msg, 'message');
     }
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled message ${JSON.stringify(x)}`);
 }

@@ -6,6 +6,8 @@
 import { PROBE_IDS } from '../../core/types';
 import type { Incident, ProbeResult, RankedCause, Target } from '../../core/types';
 import { maskSecrets } from '../../core/diagnose/mask';
+import { dialectOf, displayDialect, renderCommand } from '../../core/shell/render';
+import type { Dialect, Rendered } from '../../core/shell/render';
 import type { IncidentGroupView, IncidentView, PanelModel, ProbeRowView, WhereView } from '../../shared/protocol';
 import { targetKeyOf } from '../../shared/protocol';
 import type { StoredIncident } from '../services';
@@ -87,18 +89,6 @@ export function initialModel(run: number, target: Target, incident: StoredIncide
   };
 }
 
-/** Replaces one probe's row in a model. */
-export function applyProbeRow(model: PanelModel, row: ProbeRowView): void {
-  const i = model.probes.findIndex((p) => p.id === row.id);
-  if (i >= 0) model.probes[i] = row;
-  else model.probes.push(row);
-}
-
-/** Finished runs leave no row "running": a cancelled probe shows as skipped (the page says "Not run." in its language). */
-export function settleRows(model: PanelModel): void {
-  model.probes = model.probes.map((p) => (p.state === 'running' || p.state === 'pending' ? { ...p, state: 'skipped' } : p));
-}
-
 /**
  * Which proxy the failing program would use for this target, read from its
  * environment like curl and most runtimes do (scheme-specific variable, then
@@ -130,44 +120,33 @@ export function whereView(target: Target, remoteName: string | null, machine: st
   return { remoteName, machine, programProxy: programProxyFor(target, env), vscodeProxy: vscodeProxy ? maskSecrets(vscodeProxy) : null };
 }
 
-const PLACEHOLDER = /\{(host|port|url|scheme)\}/g;
-// What a host or URL may contain before it goes into a shell command: no spaces, quotes,
-// `;`, `|`, `&`, `$`, backticks, redirections or newlines (the detector's output is untrusted).
-const SAFE_HOST = /^[A-Za-z0-9._:[\]%-]{1,253}$/;
-const SAFE_URL = /^[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[A-Za-z0-9._~:/?#[\]@+,=%-]{1,2000}$/;
+/** The shell a verification terminal runs and the quoting its commands get. */
+export interface TerminalShell {
+  dialect: Dialect;
+  shellPath: string;
+}
 
 /**
- * The command to send to a terminal for one of a cause's verification commands,
- * or null when it may not run: it must be in the diagnosis' verify list (the
- * knowledge base's text, never output), and any target it fills in must be a
- * plain host, port or URL.
+ * The shell to run verification commands in: the user's default when its
+ * quoting is known (sh, bash, zsh, PowerShell, cmd), else /bin/sh (or
+ * PowerShell on Windows), so a command is always quoted for the shell that reads it.
  */
-export function terminalCommand(causes: readonly RankedCause[], causeId: string, command: string, target: Target): string | null {
-  const cause = causes.find((c) => c.id === causeId);
-  if (!cause || !cause.verify.includes(command)) return null;
-  if (/[\r\n]/.test(command)) return null;
-  if (!SAFE_HOST.test(target.host) || !Number.isInteger(target.port) || target.port < 0 || target.port > 65535) return null;
-  // The engine may have filled the target in already: an unsafe URL must not reach a shell either way.
-  if (target.url && !SAFE_URL.test(target.url) && command.includes(target.url)) return null;
-  let unsafe = false;
-  const filled = command.replace(PLACEHOLDER, (_m, name: string) => {
-    switch (name) {
-      case 'host':
-        return target.host;
-      case 'port':
-        return String(target.port);
-      case 'scheme':
-        if (target.scheme && /^[a-z][a-z0-9+.-]{0,30}$/.test(target.scheme)) return target.scheme;
-        unsafe = true;
-        return '';
-      default:
-        // Quoted: SAFE_URL has no quote, and `?`, `#` or `[` must not glob or start a comment.
-        if (target.url && SAFE_URL.test(target.url)) return `'${target.url}'`;
-        unsafe = true;
-        return '';
-    }
-  });
-  return unsafe ? null : filled;
+export function terminalShell(defaultShell: string, platform: NodeJS.Platform): TerminalShell {
+  const dialect = defaultShell ? dialectOf(defaultShell) : null;
+  if (dialect) return { dialect, shellPath: defaultShell };
+  return platform === 'win32' ? { dialect: 'pwsh', shellPath: 'powershell.exe' } : { dialect: 'sh', shellPath: '/bin/sh' };
+}
+
+/**
+ * The command line for one of a cause's verification commands, looked up by
+ * position in the diagnosis the host holds (never text from the webview) and
+ * rendered for the terminal's shell (null: as shown); null when there is no such command.
+ */
+export function terminalCommand(causes: readonly RankedCause[], causeId: string, index: number, dialect: Dialect | null): Rendered | null {
+  const command = causes.find((c) => c.id === causeId)?.verify[index];
+  if (!command) return null;
+  if (command.text === null) return { withheld: command.withheld ?? 'it cannot be quoted safely' };
+  return renderCommand(command, dialect ?? displayDialect(command));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -9,7 +9,7 @@ import type { RankedCause } from '../../../src/core/types';
 import { incident } from './fixtures';
 
 const cause = (id: string, title: string, confidence: number): RankedCause => ({
-  id, title, confidence, explanation: `why ${id}`, evidence: [], fixes: [{ side: 'server', text: 'start it' }], verify: ['ss -ltnp'], references: [],
+  id, title, confidence, explanation: `why ${id}`, evidence: [], fixes: [{ side: 'server', text: 'start it' }], verify: [{ shell: 'posix', pipeline: [['ss', '-ltnp']], text: 'ss -ltnp' }], references: [],
 });
 
 /** Whether Markdown holds a '<' that would render as HTML: not backslash-escaped, not in a code span or block. */

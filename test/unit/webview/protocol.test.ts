@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  FROM_INCIDENTS,
+  FROM_PANEL,
+  validateMessage,
   INCIDENTS_MESSAGE_TYPES,
   MAX_COPY_CHARS,
   MAX_ID_CHARS,
@@ -22,7 +25,8 @@ describe('webview protocol validation', () => {
       { type: 'copyReport' },
       { type: 'openMarkdown' },
       { type: 'copyText', text: 'nc -vz 127.0.0.1 5432' },
-      { type: 'runInTerminal', causeId: 'no-listener', command: 'ss -ltnp' },
+      { type: 'copyCommand', causeId: 'no-listener', index: 0 },
+      { type: 'runInTerminal', causeId: 'no-listener', index: 3 },
       { type: 'diagnose', id: 'i-1' },
       { type: 'mute', targetKey: '127.0.0.1:5432' },
       { type: 'remove', ids: ['a', 'b'] },
@@ -45,10 +49,13 @@ describe('webview protocol validation', () => {
       { type: 'copyText', text: '' },
       { type: 'copyText', text: 42 },
       { type: 'copyText', text: 'x'.repeat(MAX_COPY_CHARS + 1) },
-      { type: 'runInTerminal', command: 'ls' },
+      { type: 'runInTerminal', index: 0 },
       { type: 'runInTerminal', causeId: 'c' },
-      { type: 'runInTerminal', causeId: 'c', command: ['rm', '-rf'] },
-      { type: 'runInTerminal', causeId: 'c', command: 'x'.repeat(5000) },
+      { type: 'runInTerminal', causeId: 'c', index: '0' },
+      { type: 'runInTerminal', causeId: 'c', index: -1 },
+      { type: 'runInTerminal', causeId: 'c', index: 1.5 },
+      { type: 'runInTerminal', causeId: 'c', index: 1000 },
+      { type: 'copyCommand', causeId: 'c', command: 'rm -rf ~' },
       { type: 'diagnose' },
       { type: 'diagnose', id: { toString: () => 'i' } },
       { type: 'diagnose', id: 'x'.repeat(MAX_ID_CHARS + 1) },
@@ -85,8 +92,8 @@ describe('webview protocol validation', () => {
   });
 
   it('tells panel messages from side-view messages', () => {
-    assert.ok(isFromPanel({ type: 'runInTerminal', causeId: 'c', command: 'ls' }));
-    assert.ok(!isFromIncidents({ type: 'runInTerminal', causeId: 'c', command: 'ls' }));
+    assert.ok(isFromPanel({ type: 'runInTerminal', causeId: 'c', index: 0 }));
+    assert.ok(!isFromIncidents({ type: 'runInTerminal', causeId: 'c', index: 0 }));
     assert.ok(isFromIncidents({ type: 'clear' }));
     assert.ok(!isFromPanel({ type: 'clear' }));
     assert.ok(isFromPanel({ type: 'ready' }) && isFromIncidents({ type: 'ready' }));
@@ -95,5 +102,16 @@ describe('webview protocol validation', () => {
   it('keys targets as host:port', () => {
     assert.equal(targetKeyOf('127.0.0.1', 5432), '127.0.0.1:5432');
     assert.equal(targetKeyOf(null, null), '?:?');
+  });
+
+  it('each page accepts only the messages its own map declares, with only the declared fields', () => {
+    assert.equal(validateMessage(FROM_PANEL, { type: 'clear' }), null);
+    assert.equal(validateMessage(FROM_INCIDENTS, { type: 'runInTerminal', causeId: 'c', index: 0 }), null);
+    assert.deepEqual(validateMessage(FROM_PANEL, { type: 'copyCommand', causeId: 'c', index: 2, text: 'rm -rf /' }), { type: 'copyCommand', causeId: 'c', index: 2 });
+    assert.deepEqual(validateMessage(FROM_INCIDENTS, { type: 'remove', ids: ['a', 'b'] }), { type: 'remove', ids: ['a', 'b'] });
+    for (const type of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      assert.equal(validateMessage(FROM_PANEL, { type }), null, type);
+      assert.equal(validateMessage(FROM_INCIDENTS, { type }), null, type);
+    }
   });
 });

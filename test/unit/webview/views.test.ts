@@ -1,20 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RankedCause, Target } from '../../../src/core/types';
+import { fillCommand } from '../../../src/core/diagnose/template';
+import type { RankedCause, Target, VerifyCommand } from '../../../src/core/types';
 import { PROBE_IDS } from '../../../src/core/types';
 import type { StoredIncident } from '../../../src/host/services';
 import {
-  applyProbeRow,
   groupIncidents,
   initialModel,
   probeRow,
   programProxyFor,
   restoredModel,
-  settleRows,
   terminalCommand,
+  terminalShell,
   toIncidentView,
 } from '../../../src/host/webview/views';
+import { applyProbeRow, settleRows } from '../../../src/shared/panelModel';
 
 function incident(over: Partial<StoredIncident>): StoredIncident {
   return {
@@ -42,7 +43,7 @@ function incident(over: Partial<StoredIncident>): StoredIncident {
 
 const target: Target = { host: '127.0.0.1', port: 5432, scheme: null, url: null };
 
-function cause(verify: string[]): RankedCause {
+function cause(verify: VerifyCommand[]): RankedCause {
   return { id: 'no-listener', title: 'Nothing listens', confidence: 0.9, explanation: '', evidence: [], fixes: [], verify, references: [] };
 }
 
@@ -96,33 +97,31 @@ describe('webview views', () => {
   });
 
   describe('run in terminal', () => {
-    it('runs only a command of the cause\'s verify list, with the target filled in', () => {
-      const causes = [cause(['nc -vz {host} {port}', 'ss -ltnp'])];
-      assert.equal(terminalCommand(causes, 'no-listener', 'nc -vz {host} {port}', target), 'nc -vz 127.0.0.1 5432');
-      assert.equal(terminalCommand(causes, 'no-listener', 'ss -ltnp', target), 'ss -ltnp');
+    const nc = fillCommand({ run: ['nc', '-vz', '{host}', '{port}'] }, target, {});
+    const curl = (url: string): VerifyCommand => fillCommand({ run: ['curl', '--globoff', '-v', '{url}'] }, { ...target, url }, {});
+
+    it('runs only a command the host holds, looked up by cause and position', () => {
+      const causes = [cause([nc])];
+      assert.deepEqual(terminalCommand(causes, 'no-listener', 0, 'sh'), { text: 'nc -vz 127.0.0.1 5432' });
+      assert.equal(terminalCommand(causes, 'no-listener', 1, 'sh'), null);
+      assert.equal(terminalCommand(causes, 'other', 0, 'sh'), null);
     });
 
-    it('refuses commands that are not in the list, or of another cause', () => {
-      const causes = [cause(['ss -ltnp'])];
-      assert.equal(terminalCommand(causes, 'no-listener', 'rm -rf ~', target), null);
-      assert.equal(terminalCommand(causes, 'no-listener', 'ss -ltnp; rm -rf ~', target), null);
-      assert.equal(terminalCommand(causes, 'other', 'ss -ltnp', target), null);
+    it('quotes a hostile URL for the terminal\'s shell and withholds what no shell can quote', () => {
+      const causes = [cause([curl("http://127.0.0.1:8081/a;touch${IFS}/tmp/pwned'x"), curl('http://x/a\u001b]0;t\u0007'), curl('http://x/%PATH%')])];
+      assert.deepEqual(terminalCommand(causes, 'no-listener', 0, 'sh'), { text: "curl --globoff -v 'http://127.0.0.1:8081/a;touch${IFS}/tmp/pwned'\\''x'" });
+      assert.deepEqual(terminalCommand(causes, 'no-listener', 0, 'pwsh'), { text: "curl --globoff -v 'http://127.0.0.1:8081/a;touch${IFS}/tmp/pwned''x'" });
+      assert.deepEqual(terminalCommand(causes, 'no-listener', 0, 'cmd'), { text: "curl --globoff -v \"http://127.0.0.1:8081/a;touch${IFS}/tmp/pwned'x\"" });
+      assert.ok('withheld' in (terminalCommand(causes, 'no-listener', 2, 'cmd') ?? { text: '' }));
+      assert.ok('withheld' in (terminalCommand(causes, 'no-listener', 1, 'sh') ?? { text: '' }));
     });
 
-    it('refuses to fill in a host or URL from output that could inject shell syntax', () => {
-      const causes = [cause(['nc -vz {host} {port}', 'curl -v {url}'])];
-      for (const host of ['a;rm -rf ~', '$(reboot)', 'a b', '`id`', 'a|b', 'a\nb']) {
-        assert.equal(terminalCommand(causes, 'no-listener', 'nc -vz {host} {port}', { ...target, host }), null, host);
-      }
-      for (const url of ['http://x/$(id)', "http://x/'a", 'http://x/a;b', 'http://x/a&b', 'http://x/ b']) {
-        assert.equal(terminalCommand(causes, 'no-listener', 'curl -v {url}', { ...target, url }), null, url);
-      }
-      assert.equal(terminalCommand(causes, 'no-listener', 'curl -v {url}', { ...target, url: 'http://127.0.0.1:5432/x?a=1' }), "curl -v 'http://127.0.0.1:5432/x?a=1'");
-    });
-
-    it('refuses a command already filled with an unsafe URL by the engine', () => {
-      const url = 'http://x/a;reboot';
-      assert.equal(terminalCommand([cause([`curl -v ${url}`])], 'no-listener', `curl -v ${url}`, { ...target, url }), null);
+    it('runs the user\'s shell when its quoting is known, else /bin/sh', () => {
+      assert.deepEqual(terminalShell('/usr/bin/zsh', 'linux'), { dialect: 'sh', shellPath: '/usr/bin/zsh' });
+      assert.deepEqual(terminalShell('C:\\Program Files\\PowerShell\\7\\pwsh.exe', 'win32').dialect, 'pwsh');
+      assert.deepEqual(terminalShell('C:\\Windows\\System32\\cmd.exe', 'win32').dialect, 'cmd');
+      assert.deepEqual(terminalShell('/usr/bin/fish', 'linux'), { dialect: 'sh', shellPath: '/bin/sh' });
+      assert.deepEqual(terminalShell('', 'win32'), { dialect: 'pwsh', shellPath: 'powershell.exe' });
     });
   });
 
