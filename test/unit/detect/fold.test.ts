@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { StreamDetector } from '../../../src/core/detect/stream';
-import { detectAtLine, detectText } from '../../../src/core/detect/detect';
+import { HOVER_LINE_CHARS, detectAtLine, detectText } from '../../../src/core/detect/detect';
 import type { Incident } from '../../../src/core/types';
 
 /** The fields a user reads, per incident. */
@@ -91,6 +91,16 @@ describe('detect: folding', () => {
     assert.equal(incident?.port, 22);
     assert.ok(read.length <= 13, `read ${read.length} lines`);
     assert.equal(detectAtLine((i) => lines[i], lines.length, 10), null);
+  });
+
+  it('detectAtLine bounds the work on a giant line and still reads its start and its end', () => {
+    const filler = 'x'.repeat(48 << 20);
+    let lines = ['ok', `Error: connect ECONNREFUSED 127.0.0.1:5432 ${filler}`, 'ok'];
+    assert.deepEqual([detectAtLine((i) => lines[i], 3, 1)?.port, detectAtLine((i) => lines[i], 3, 1)?.line], [5432, 2]);
+    lines = ['ok', `${filler} curl: (7) Failed to connect to 10.0.0.9 port 8080 after 1 ms: Connection refused`, 'ok'];
+    const incident = detectAtLine((i) => lines[i], 3, 1);
+    assert.deepEqual([incident?.host, incident?.port], ['10.0.0.9', 8080]);
+    assert.ok((incident?.text.length ?? Infinity) <= HOVER_LINE_CHARS);
   });
 
   describe('separate failures in one stream', () => {
