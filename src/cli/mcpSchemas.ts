@@ -102,6 +102,7 @@ export const scanOutput = {
       rule: z.string(),
       count: z.number().int(),
       text: z.string(),
+      occurrences: z.array(z.object({ line: z.number().int(), endLine: z.number().int() })).describe('Where each folded repeat is (at most 100; count goes on).'),
     }),
   ),
 };

@@ -1,9 +1,12 @@
 /**
  * `connection-doctor scan [--json] [FILE...]`: finds connection failures in files or
- * standard input. Files are streamed chunk by chunk, never read whole. Exit status like
- * grep: 0 found, 1 nothing found, 2 error (other files are still scanned).
+ * standard input. Input is streamed chunk by chunk, never read whole, and incidents are
+ * printed as they close, so memory stays bounded whatever the number of distinct failures.
+ * Exit status like grep: 0 found, 1 nothing found, 2 error (other files are still scanned).
  */
 import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { TextDecoder } from 'node:util';
 import type { Readable } from 'node:stream';
 import { StreamDetector } from '../core/detect/stream';
 import type { Incident } from '../core/types';
@@ -11,6 +14,13 @@ import { painter, useColor } from './format';
 import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
 
 const USAGE = 'Usage: connection-doctor scan [--json] [FILE...]\n';
+
+/** Incidents held open for folding; past it, the least recently seen closes (and is printed). */
+export const SCAN_MAX_OPEN = 1000;
+/** A repeat more lines than this after an incident's last occurrence starts a new incident. */
+export const SCAN_FOLD_LINES = 5000;
+/** Standard input quiet this long (a live pipe): what is open is printed. */
+const IDLE_MS = 2000;
 
 const CATEGORY_COLOR: Record<Incident['category'], number> = {
   reset: 35, timeout: 33, refused: 31, dns: 36, unreachable: 34, tls: 95, closed: 90,
@@ -35,12 +45,14 @@ export async function runScan(args: string[]): Promise<number> {
   let found = 0;
   let failed = false;
   for (const file of sources) {
+    const name = files.length > 1 ? file : null;
+    const print = async (batch: Incident[]): Promise<void> => {
+      found += batch.length;
+      // Back-pressure: a slow reader pauses the scan instead of letting output pile up in memory.
+      if (!process.stdout.write(batch.map((i) => (json ? toJsonLine(i, name) : toHuman(i, name, paint))).join(''))) await once(process.stdout, 'drain');
+    };
     try {
-      const incidents = await scanStream(file === '-' ? process.stdin : createReadStream(file));
-      found += incidents.length;
-      for (const incident of incidents) {
-        process.stdout.write(json ? toJsonLine(incident, files.length > 1 ? file : null) : toHuman(incident, files.length > 1 ? file : null, paint));
-      }
+      await streamIncidents(file === '-' ? process.stdin : createReadStream(file), print, file === '-');
     } catch (error) {
       failed = true;
       const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : error instanceof Error ? error.message : String(error);
@@ -51,19 +63,103 @@ export async function runScan(args: string[]): Promise<number> {
   return found > 0 ? 0 : 1;
 }
 
-/** Feeds a byte stream through one detector; incidents in order of first line. */
+/** Every incident of a byte stream, in order of first line (for a bounded input: the MCP tool's text). */
 export async function scanStream(input: Readable): Promise<Incident[]> {
-  // Every incident is reported (the detector's history bound is for long-lived watchers);
-  // memory grows with distinct failures only, not with the input.
-  const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: Number.MAX_SAFE_INTEGER });
-  for await (const chunk of input) {
-    detector.write(typeof chunk === 'string' ? chunk : (chunk as Uint8Array));
-  }
-  detector.end();
-  return detector.snapshot();
+  const all: Incident[] = [];
+  await streamIncidents(input, (batch) => void all.push(...batch), false);
+  return all.sort((a, b) => a.line - b.line);
 }
 
-/** One incident of the JSON Lines contract of issue 3 (field order kept stable). */
+/**
+ * Feeds a byte stream through one detector and hands over the incidents as they close (at most
+ * SCAN_MAX_OPEN held open, so memory is bounded). With `live` (standard input), a quiet input closes what is open.
+ */
+export async function streamIncidents(input: Readable, emit: (batch: Incident[]) => Promise<void> | void, live: boolean): Promise<void> {
+  const closed: Incident[] = [];
+  const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: SCAN_MAX_OPEN, foldLines: SCAN_FOLD_LINES, onClose: (i) => closed.push(i) });
+  const decoder = new BomDecoder();
+  // One emit at a time: the idle timer may fire while the loop waits for a slow reader.
+  let emitting: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (closed.length > 0) {
+      const batch = closed.splice(0);
+      emitting = emitting.then(() => emit(batch));
+    }
+    return emitting;
+  };
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for await (const chunk of input) {
+      if (idle !== undefined) clearTimeout(idle);
+      const text = decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
+      if (text !== null) detector.write(text);
+      await flush();
+      if (live) {
+        idle = setTimeout(() => {
+          detector.closeAll();
+          void flush();
+        }, IDLE_MS);
+        idle.unref();
+      }
+    }
+  } finally {
+    if (idle !== undefined) clearTimeout(idle);
+  }
+  const rest = decoder.end();
+  if (rest !== null) detector.write(rest);
+  detector.end();
+  await flush();
+}
+
+/**
+ * Passes UTF-8 through (without its byte order mark) and decodes UTF-16 that starts with its
+ * byte order mark (PowerShell's `>` and many Windows tools write UTF-16LE with a BOM).
+ */
+class BomDecoder {
+  private head: Uint8Array | null = new Uint8Array(0);
+  private utf16: TextDecoder | null = null;
+
+  /** The next piece to scan, or null while the first bytes are still too few to tell. */
+  push(bytes: Uint8Array): Uint8Array | string | null {
+    if (this.utf16 !== null) return this.utf16.decode(bytes, { stream: true });
+    if (this.head === null) return bytes;
+    const head = concat(this.head, bytes);
+    if (head.length < 3) {
+      this.head = head;
+      return null;
+    }
+    this.head = null;
+    return this.start(head);
+  }
+
+  /** What is left at the end of the input. */
+  end(): Uint8Array | string | null {
+    if (this.utf16 !== null) return this.utf16.decode();
+    const head = this.head;
+    this.head = null;
+    return head !== null && head.length > 0 ? this.start(head) : null;
+  }
+
+  private start(head: Uint8Array): Uint8Array | string {
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return head.subarray(3);
+    const le = head[0] === 0xff && head[1] === 0xfe;
+    if (le || (head[0] === 0xfe && head[1] === 0xff)) {
+      this.utf16 = new TextDecoder(le ? 'utf-16le' : 'utf-16be');
+      return this.utf16.decode(head.subarray(2), { stream: true });
+    }
+    return head;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** One incident of the JSON Lines contract (README, "connection-doctor scan"): fields are only ever added. */
 export function scanRecord(incident: Incident, file: string | null = null): ScanRecord {
   return {
     ...(file !== null ? { file } : {}),
@@ -80,11 +176,12 @@ export function scanRecord(incident: Incident, file: string | null = null): Scan
     rule: incident.rule,
     count: incident.count,
     text: incident.text,
+    occurrences: incident.occurrences ?? [{ line: incident.line, endLine: incident.endLine }],
   };
 }
 
 /** What `scan --json` prints per incident. */
-export type ScanRecord = { file?: string } & Pick<Incident, 'line' | 'endLine' | 'category' | 'also' | 'code' | 'syscall' | 'host' | 'port' | 'url' | 'ecosystem' | 'rule' | 'count' | 'text'>;
+export type ScanRecord = { file?: string } & Pick<Incident, 'line' | 'endLine' | 'category' | 'also' | 'code' | 'syscall' | 'host' | 'port' | 'url' | 'ecosystem' | 'rule' | 'count' | 'text'> & Required<Pick<Incident, 'occurrences'>>;
 
 function toJsonLine(incident: Incident, file: string | null): string {
   return `${jsonForTerminal(scanRecord(incident, file))}

@@ -7,6 +7,15 @@
 export const CATEGORIES = ['reset', 'timeout', 'refused', 'dns', 'unreachable', 'tls', 'closed'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Where one folded occurrence of an incident is: 1-based first and last line. */
+export interface Occurrence {
+  line: number;
+  endLine: number;
+}
+
+/** Most positions an incident lists in `occurrences`; `count` goes on counting past it. */
+export const MAX_OCCURRENCES = 100;
+
 /** A connection failure found in output, after folding repeats. */
 export interface Incident {
   /** Stable key of the failure (category + rule + host + port) used to fold repeats. */
@@ -40,6 +49,12 @@ export interface Incident {
   /** 1-based first and last line of the (first) occurrence in the stream. */
   line: number;
   endLine: number;
+  /**
+   * Every occurrence folded into this incident, in stream order (the first is line/endLine), at
+   * most MAX_OCCURRENCES: `count - occurrences.length` more were folded without a position.
+   * Absent on incidents stored before it existed.
+   */
+  occurrences?: Occurrence[];
   /** Epoch milliseconds of the first and latest occurrence. */
   firstSeen: number;
   lastSeen: number;

@@ -6,6 +6,8 @@ import type { Incident } from '../types';
 import { StreamDetector } from './stream';
 
 const HOVER_CONTEXT = 6;
+/** Characters read of one document line: a giant line (a minified bundle, a 48 MB log line) keeps its start and end. */
+export const HOVER_LINE_CHARS = 65_536;
 
 /** Every connection failure in a whole text, repeats folded, in order of first line. */
 export function detectText(text: string): Incident[] {
@@ -21,7 +23,7 @@ export function detectAtLine(getLine: (index: number) => string, lineCount: numb
   const from = Math.max(0, index - HOVER_CONTEXT);
   const to = Math.min(lineCount, index + HOVER_CONTEXT + 1);
   const lines: string[] = [];
-  for (let i = from; i < to; i++) lines.push(getLine(i));
+  for (let i = from; i < to; i++) lines.push(boundedLine(getLine(i)));
   const target = index - from + 1;
   for (const incident of detectText(lines.join('\n'))) {
     if (incident.line <= target && target <= incident.endLine) {
@@ -29,4 +31,11 @@ export function detectAtLine(getLine: (index: number) => string, lineCount: numb
     }
   }
   return null;
+}
+
+/** A line cut to HOVER_LINE_CHARS around its middle (the detector reads a long line's start and end too). */
+function boundedLine(line: string): string {
+  if (line.length <= HOVER_LINE_CHARS) return line;
+  const half = HOVER_LINE_CHARS >> 1;
+  return `${line.slice(0, half)} … ${line.slice(line.length - half)}`;
 }

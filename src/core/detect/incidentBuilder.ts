@@ -36,6 +36,13 @@ const STACK_FRAME = /^\s+(?:at\s|\.\.\. \d{1,9} (?:more|common frames omitted)|F
 const REPORT_PREFIX = /^(\w{2,10} (?:ERR!|error)) /;
 // The message prefix of a line (`connectex:`, `fatal:`), for adjacent lines of one report.
 const REPORT_LINE_PREFIX = /^\s*([a-z][\w.-]{0,39}:)\s/;
+// A timestamp that opens a log record (ISO 8601, `2024/01/02 10:00`, syslog, glog, a time of day,
+// `[10:00]`), with the rest of its token and one space: what follows is the record's own text.
+const TIMESTAMP = /^(?:\[\d{1,2}:\d{2}|[[<(]?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}|[IWEF]\d{4} \d{2}:\d{2}|\d{2}:\d{2}:\d{2}))[^\s\]>)]{0,40}[\]>)]? ?/;
+// A shell prompt: `$ `, `user@host:~/dir$ `, zsh's `user@host dir % `, `❯ `, `➜ `, PowerShell's `PS C:\dir> `.
+const PROMPT = /^(?:\([\w.-]{1,40}\) )?(?:[$❯➜]|[\w.-]{1,64}@[\w.-]{1,64}[: ][^$#%]{0,200}[$#%]|PS [A-Za-z]:\\[^>]{0,200}>) /;
+// Python's traceback header: the frames under it continue the record.
+const TRACEBACK = /^Traceback \(most recent call last\):/;
 
 /** Incident key: what folds repeats together. */
 export function incidentKey(category: Category, rule: string, host: string | null, port: number | null): string {
@@ -66,6 +73,7 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
   const written = extractCodeAndSyscall([...triggerTexts, ...contextTexts]);
   const first = triggers[0].line;
   const last = reportEnd(lines, triggers[triggers.length - 1]);
+  const occurrences = [{ line: first, endLine: last }];
   let text = lines.filter((l) => l.line >= first && l.line <= last).map((l) => l.text).join('\n');
   if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
   return {
@@ -83,6 +91,7 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
     text,
     line: first,
     endLine: last,
+    occurrences,
     firstSeen: now,
     lastSeen: now,
   };
@@ -102,7 +111,39 @@ function reportEnd(lines: readonly BlockLine[], trigger: BlockLine): number {
 
 /** True for stack frames (`at …`, `... 30 more`, Python `File "…"`): they belong to the failure above them. */
 export function isStackFrame(text: string): boolean {
-  return STACK_FRAME.test(text);
+  return STACK_FRAME.test(recordBody(text));
+}
+
+/** A line's text after a leading timestamp (CI and container logs stamp every line of a program's output). */
+function recordBody(text: string): string {
+  const m = TIMESTAMP.exec(text);
+  return m === null ? text : text.slice(m[0].length);
+}
+
+/**
+ * Whether a line opens a new log record: a shell prompt (the next command), or a timestamp followed
+ * by text that does not continue the record above it (a frame, an indented or empty line, a chain link).
+ */
+export function startsRecord(text: string): boolean {
+  if (PROMPT.test(text)) return true;
+  const m = TIMESTAMP.exec(text);
+  if (m === null) return false;
+  const body = text.slice(m[0].length);
+  return !(body.trim() === '' || /^\s/.test(body) || CHAIN_LINK.test(body) || CHAIN_MARKER.test(body) || TRACEBACK.test(body));
+}
+
+/** A line between two exceptions of one chain ("During handling of the above exception…"). */
+export function isChainMarker(text: string): boolean {
+  return CHAIN_MARKER.test(recordBody(text));
+}
+
+/**
+ * Whether the block waits for the next exception of a chain: Python's "During handling of the above
+ * exception" (or a bare `Caused by:`) after its last failure, so a whole traceback may come first.
+ */
+export function awaitsChain(lines: readonly BlockLine[]): boolean {
+  for (let i = lines.length - 1; i >= 0 && lines[i].match === null; i--) if (CHAIN_MARKER.test(recordBody(lines[i].text))) return true;
+  return false;
 }
 
 /**
@@ -112,7 +153,10 @@ export function isStackFrame(text: string): boolean {
  */
 export function startsNewFailure(lines: readonly BlockLine[], text: string, match: LineMatch): boolean {
   const triggers = lines.filter((l) => l.match !== null);
-  if (triggers.length === 0 || continuesChain(lines, text)) return false;
+  if (triggers.length === 0) return false;
+  // A new record (timestamp, prompt) is a new failure, except the next exception of a chain in a stamped log.
+  if (startsRecord(text) && !awaitsChain(lines)) return true;
+  if (continuesChain(lines, text)) return false;
   if (namesAnotherPeer(triggers, text)) return true;
   if (match.rule.priority <= SUPPORTING_PRIORITY || continuesReport(lines, text)) return false;
   if (triggers.every((t) => t.match!.rule.priority <= SUPPORTING_PRIORITY)) return false;
@@ -127,10 +171,10 @@ function categoriesOf(match: LineMatch): Category[] {
 }
 
 function continuesChain(lines: readonly BlockLine[], text: string): boolean {
-  if (CHAIN_LINK.test(text)) return true;
+  if (CHAIN_LINK.test(recordBody(text))) return true;
   // Once a chain marker follows a failure, every failure after it is part of that chain.
   const firstTrigger = lines.findIndex((l) => l.match !== null);
-  for (let i = firstTrigger + 1; i < lines.length; i++) if (lines[i].match === null && CHAIN_MARKER.test(lines[i].text)) return true;
+  for (let i = firstTrigger + 1; i < lines.length; i++) if (lines[i].match === null && CHAIN_MARKER.test(recordBody(lines[i].text))) return true;
   if (/^\s/.test(text)) {
     for (let i = lines.length - 1; i >= 0; i--) {
       if (AGGREGATE_LIST.test(lines[i].text)) return true;
@@ -165,5 +209,5 @@ function namesAnotherPeer(triggers: readonly BlockLine[], text: string): boolean
 
 /** Every regular expression of this module, for the static ReDoS check. */
 export function blockRegExps(): RegExp[] {
-  return [CHAIN_LINK, CHAIN_MARKER, AGGREGATE_LIST, STACK_FRAME, REPORT_PREFIX, REPORT_LINE_PREFIX];
+  return [CHAIN_LINK, CHAIN_MARKER, AGGREGATE_LIST, STACK_FRAME, REPORT_PREFIX, REPORT_LINE_PREFIX, TIMESTAMP, PROMPT, TRACEBACK];
 }

@@ -15,8 +15,9 @@
  * control bytes (0x9b CSI) are not escapes here, as visibleText does not treat them as such.
  */
 import type { Incident } from '../types';
+import { MAX_OCCURRENCES } from '../types';
 import type { BlockLine } from './incidentBuilder';
-import { buildIncident, isStackFrame, startsNewFailure } from './incidentBuilder';
+import { awaitsChain, buildIncident, isChainMarker, isStackFrame, startsNewFailure, startsRecord } from './incidentBuilder';
 import { extractPeer } from './extract';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
@@ -32,16 +33,28 @@ export interface StreamDetectorOptions {
   contextLines?: number;
   /** Repeats within this many ms of the last one fold into the same incident. */
   foldWindowMs?: number;
-  /** Incidents remembered for folding; the least recently seen are forgotten first. */
+  /** Incidents remembered for folding; the least recently seen are forgotten (closed) first. */
   maxIncidents?: number;
+  /** A repeat more than this many lines after an incident's last occurrence starts a new incident. */
+  foldLines?: number;
+  /**
+   * Called once per incident when it closes: forgotten for room (maxIncidents), past foldLines, or
+   * at end(), where the rest close in order of first line. A closed incident is no longer in snapshot().
+   */
+  onClose?: (incident: Incident) => void;
   /** Rules to use instead of the bundled ones (tests). */
   matcher?: RuleMatcher;
 }
 
 const LF = 10;
 const ESC = 0x1b;
-const MAX_BLOCK_LINES = 40;
+/** Longest block: room for a chained traceback (Python prints every traceback of the chain whole). */
+const MAX_BLOCK_LINES = 400;
+/** Lines a block waits, after a chain marker, for the next exception of the chain (its traceback comes first). */
+const CHAIN_FOLLOW = 200;
 const EMPTY = new Uint8Array(0);
+/** Where an overlong line was cut. */
+const CUT = ' … ';
 
 interface OpenBlock {
   lines: BlockLine[];
@@ -69,6 +82,10 @@ export class StreamDetector {
   private readonly contextLines: number;
   private readonly foldWindowMs: number;
   private readonly maxIncidents: number;
+  private readonly foldLines: number;
+  private readonly onClose: ((incident: Incident) => void) | undefined;
+  /** Last line of each remembered incident's latest occurrence (same keys and order as `incidents`). */
+  private readonly lastLines = new Map<string, number>();
   private readonly decoder = new TextDecoder('utf-8');
   private readonly encoder = new TextEncoder();
 
@@ -93,6 +110,8 @@ export class StreamDetector {
     this.contextLines = options.contextLines ?? 6;
     this.foldWindowMs = options.foldWindowMs ?? 10 * 60_000;
     this.maxIncidents = options.maxIncidents ?? 1000;
+    this.foldLines = options.foldLines ?? Infinity;
+    this.onClose = options.onClose;
   }
 
   /** Feeds a chunk; returns the incidents that are new or whose count changed. */
@@ -112,7 +131,18 @@ export class StreamDetector {
       this.processRegion(asSearchable(last), last.length);
     }
     this.closeBlock();
-    return this.takeChanged();
+    const changed = this.takeChanged();
+    if (this.onClose !== undefined) this.closeAll();
+    return changed;
+  }
+
+  /** Closes the pending block and every remembered incident (onClose, in order of first line); the stream goes on. */
+  closeAll(): void {
+    this.closeBlock();
+    const rest = [...this.incidents.values()].sort((a, b) => a.line - b.line);
+    this.incidents.clear();
+    this.lastLines.clear();
+    if (this.onClose !== undefined) for (const incident of rest) this.onClose(copyIncident(incident));
   }
 
   /** Closes a pending block now (a host calls this when output goes quiet) and returns what changed. */
@@ -154,10 +184,24 @@ export class StreamDetector {
     this.carry = end === data.length ? EMPTY : this.boundedCarry(data.subarray(end));
   }
 
-  /** A copy of an unfinished line (the caller may reuse its buffer); an endless line keeps only its tail. */
+  /** A copy of an unfinished line (the caller may reuse its buffer); an endless line keeps its start and its end. */
   private boundedCarry(rest: Uint8Array): Uint8Array {
+    return this.boundedLine(rest, 0, rest.length);
+  }
+
+  /**
+   * A copy of data[from, to) that decodeLine reads as it reads the original: longer than 2 caps,
+   * it keeps the first and the last cap bytes around one 0xFF byte (never in UTF-8, so never in a
+   * keyword), and stays longer than 2 caps, so that decodeLine cuts it at the same places.
+   */
+  private boundedLine(data: Uint8Array, from: number, to: number): Uint8Array {
     const cap = this.maxLineLength * 4;
-    return copyOf(rest, rest.length > cap ? rest.length - cap : 0, rest.length);
+    if (to - from <= 2 * cap + 1) return copyOf(data, from, to);
+    const out = new Uint8Array(2 * cap + 1);
+    out.set(data.subarray(from, from + cap));
+    out[cap] = 0xff;
+    out.set(data.subarray(to - cap, to), cap + 1);
+    return out;
   }
 
   /** Handles the complete lines in data[0, end) (end is just past a line feed). */
@@ -197,15 +241,21 @@ export class StreamDetector {
     }
     this.countTo(data, end);
     this.saveTail(data, end);
+    this.expire(this.lineNo);
   }
 
   /** Whether the line holding data[esc] (its first ESC), stripped of escapes, contains a keyword. */
   private escapeHit(data: Uint8Array, pos: number, esc: number, lineEnd: number): boolean {
-    const lineStart = esc === 0 ? 0 : Math.max(pos, data.lastIndexOf(LF, esc - 1) + 1);
-    // The same bytes decodeLine reads: an overlong line keeps its end.
-    const from = Math.max(lineStart, lineEnd - this.maxLineLength * 4);
-    if (this.scratch.length < lineEnd - from) this.scratch = new Uint8Array(Math.max(lineEnd - from, 2 * this.scratch.length));
-    const n = visibleBytes(data, from, lineEnd, this.scratch);
+    const start = lineStart(data, esc, pos);
+    // The same bytes decodeLine reads: an overlong line, its start and its end.
+    const cap = this.maxLineLength * 4;
+    if (lineEnd - start > 2 * cap) return this.visibleHit(data, start, start + cap) || this.visibleHit(data, lineEnd - cap, lineEnd);
+    return this.visibleHit(data, start, lineEnd);
+  }
+
+  private visibleHit(data: Uint8Array, from: number, to: number): boolean {
+    if (this.scratch.length < to - from) this.scratch = new Uint8Array(Math.max(to - from, 2 * this.scratch.length));
+    const n = visibleBytes(data, from, to, this.scratch);
     return this.matcher.byteFilter.find(this.scratch, 0, n) !== -1;
   }
 
@@ -234,10 +284,20 @@ export class StreamDetector {
     this.countPos = to;
   }
 
+  /**
+   * The visible text of the raw line data[start, end). An overlong line keeps its start and its end
+   * (a terminal wraps it, so its start stays on screen; progress output ends with the failure).
+   */
   private decodeLine(data: Uint8Array, start: number, end: number): string {
-    // An overlong line keeps its end: progress output comes first, the failure last.
-    const from = end - start > this.maxLineLength * 4 ? end - this.maxLineLength * 4 : start;
-    return visibleText(this.decoder.decode(data.subarray(from, end)), this.maxLineLength);
+    const cap = this.maxLineLength * 4;
+    const half = Math.max(1, (this.maxLineLength - CUT.length) >> 1);
+    if (end - start > 2 * cap) {
+      const head = visibleText(this.decoder.decode(data.subarray(start, start + cap)), Infinity);
+      const tail = visibleText(this.decoder.decode(data.subarray(end - cap, end)), Infinity);
+      return `${head.slice(0, half)}${CUT}${tail.slice(-half)}`;
+    }
+    const text = visibleText(this.decoder.decode(data.subarray(start, end)), Infinity);
+    return text.length > this.maxLineLength ? `${text.slice(0, half)}${CUT}${text.slice(-half)}` : text;
   }
 
   private openBlock(data: Uint8Array, start: number, text: string, match: LineMatch): void {
@@ -277,8 +337,7 @@ export class StreamDetector {
     let n = this.lineNo - 1;
     while (lines.length < this.contextLines && stop >= 0) {
       const begin = stop === 0 ? 0 : data.lastIndexOf(LF, stop - 1) + 1;
-      const length = Math.min(stop - begin, this.maxLineLength * 4);
-      lines.push({ bytes: copyOf(data, begin, begin + length), line: n });
+      lines.push({ bytes: this.boundedLine(data, begin, stop), line: n });
       n--;
       stop = begin - 1;
     }
@@ -296,8 +355,14 @@ export class StreamDetector {
       this.block = { lines: [{ text, line, match }], follow: this.contextLines, openedAt: this.now() };
       return;
     }
+    // Another log record (a timestamp, the next prompt) ends the failure, unless a chain is pending.
+    if (match === null && startsRecord(text) && !awaitsChain(block.lines)) {
+      this.closeBlock();
+      return;
+    }
     block.lines.push({ text, line, match });
     if (match !== null) block.follow = this.contextLines;
+    else if (isChainMarker(text)) block.follow = CHAIN_FOLLOW;
     else if (!isStackFrame(text)) block.follow--;
     if (block.follow <= 0 || block.lines.length >= MAX_BLOCK_LINES) this.closeBlock();
   }
@@ -325,23 +390,54 @@ export class StreamDetector {
 
   private fold(incident: Incident): void {
     const existing = this.incidents.get(incident.key);
-    if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs) {
+    const last = this.lastLines.get(incident.key);
+    if (existing !== undefined && incident.firstSeen - existing.lastSeen <= this.foldWindowMs && (last === undefined || incident.line - last <= this.foldLines)) {
       existing.count++;
       existing.lastSeen = incident.lastSeen;
+      if (existing.occurrences !== undefined && existing.occurrences.length < MAX_OCCURRENCES) existing.occurrences.push({ line: incident.line, endLine: incident.endLine });
       for (const c of incident.also) if (!existing.also.includes(c)) existing.also.push(c);
-      this.incidents.delete(existing.key);
-      this.incidents.set(existing.key, existing);
+      this.remember(existing, incident.endLine);
       this.changed.set(existing.key, existing);
-      return;
+    } else {
+      if (existing !== undefined) this.close(existing.key);
+      this.remember(incident, incident.endLine);
+      this.changed.set(incident.key, incident);
+      if (this.incidents.size > this.maxIncidents) {
+        const oldest = this.incidents.keys().next().value;
+        if (oldest !== undefined) this.close(oldest);
+      }
     }
+    this.expire(incident.line);
+  }
+
+  /** Moves an incident, last seen ending at `lastLine`, to the most recently seen end. */
+  private remember(incident: Incident, lastLine: number): void {
     this.incidents.delete(incident.key);
     this.incidents.set(incident.key, incident);
-    this.changed.set(incident.key, incident);
-    if (this.incidents.size > this.maxIncidents) {
-      const oldest = this.incidents.keys().next().value;
-      if (oldest !== undefined) this.incidents.delete(oldest);
+    this.lastLines.delete(incident.key);
+    this.lastLines.set(incident.key, lastLine);
+  }
+
+  /** Closes the incidents whose last occurrence lies more than foldLines before `line` (least recent first). */
+  private expire(line: number): void {
+    if (this.foldLines === Infinity) return;
+    for (const [key, last] of this.lastLines) {
+      if (line - last <= this.foldLines) break;
+      this.close(key);
     }
   }
+
+  private close(key: string): void {
+    const incident = this.incidents.get(key);
+    this.incidents.delete(key);
+    this.lastLines.delete(key);
+    if (incident !== undefined && this.onClose !== undefined) this.onClose(copyIncident(incident));
+  }
+}
+
+/** Start of the line that holds data[at], not before `from` (a line start). */
+function lineStart(data: Uint8Array, at: number, from: number): number {
+  return at === 0 ? 0 : Math.max(from, data.lastIndexOf(LF, at - 1) + 1);
 }
 
 /** Index of the first ESC in data at or after `from`, or data.length. */
@@ -361,5 +457,5 @@ function peerKey(text: string): string {
 }
 
 function copyIncident(incident: Incident): Incident {
-  return { ...incident, also: [...incident.also] };
+  return { ...incident, also: [...incident.also], ...(incident.occurrences !== undefined ? { occurrences: incident.occurrences.map((o) => ({ ...o })) } : {}) };
 }

@@ -33,6 +33,7 @@ describe('cli: connection-doctor scan', function () {
     assert.deepEqual(JSON.parse(lines[0]), {
       line: 2, endLine: 2, category: 'refused', also: [], code: 'ECONNREFUSED', syscall: 'connect', host: '127.0.0.1', port: 5432,
       url: null, ecosystem: 'node', rule: 'node.econnrefused', count: 2, text: '[10:00] Error: connect ECONNREFUSED 127.0.0.1:5432',
+      occurrences: [{ line: 2, endLine: 2 }, { line: 3, endLine: 3 }],
     });
   });
 

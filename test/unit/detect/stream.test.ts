@@ -113,6 +113,23 @@ describe('detect: streaming', () => {
     assert.ok(incident.text.length <= 1000);
   });
 
+  it('finds a failure at the start of a line longer than 64 KB, as well as one at its end', () => {
+    const filler = '.'.repeat(300_000);
+    const atStart = `Error: connect ECONNREFUSED 127.0.0.1:5432 ${filler}\nok\n`;
+    const atEnd = `${filler} Error: read ECONNRESET\nok\n`;
+    const escaped = `curl: (7) Failed to connect to 10.0.0.9 port 80: Connection \x1b[1mrefused\x1b[0m ${filler}\n`;
+    for (const [text, category] of [[atStart, 'refused'], [atEnd, 'reset'], [escaped, 'refused']] as const) {
+      const bytes = encoder.encode(text);
+      const whole = detectInChunks(bytes, []);
+      assert.deepEqual(whole.map((i) => [i.line, i.category]), [[1, category]]);
+      assert.ok(whole[0].text.length <= 16384);
+      // Chunks cut the line anywhere, 64 KB at a time as a file reader does: the same incident.
+      const cuts = Array.from({ length: Math.floor(bytes.length / 65536) }, (_, i) => (i + 1) * 65536);
+      assert.deepEqual(detectInChunks(bytes, cuts), whole);
+      assert.deepEqual(detectInChunks(bytes, [1, 7, 100_000, 100_001, bytes.length - 3]), whole);
+    }
+  });
+
   it('reports the right line numbers', () => {
     const d = new StreamDetector();
     d.write('one\r\ntwo\n\nError: getaddrinfo ENOTFOUND db.internal\n    at GetAddrInfoReqWrap.onlookup\n');
