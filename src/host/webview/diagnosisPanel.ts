@@ -109,6 +109,7 @@ class DiagnosisPanel implements vscode.Disposable {
           signal: ac.signal,
           env: process.env,
           vscodeProxy,
+          commandLine: incident?.origin.commandLine ?? null,
           onProbe: (result, phase) => {
             if (!live()) return;
             const row = probeRow(result, phase);
