@@ -73,7 +73,7 @@ export interface Target {
 export type ProbeStatus = 'ok' | 'fail' | 'skipped';
 
 /** Ids of the probes; one file each under core/probes/. */
-export const PROBE_IDS = ['resolve', 'tcp', 'tls', 'http', 'listeners', 'proxy', 'repeat', 'keepalive'] as const;
+export const PROBE_IDS = ['resolve', 'tcp', 'tls', 'http', 'listeners', 'proxy', 'repeat', 'keepalive', 'service'] as const;
 export type ProbeId = (typeof PROBE_IDS)[number];
 
 /** A structured probe result. `data` has a per-probe shape declared in core/probes/types.ts. */

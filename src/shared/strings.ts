@@ -68,6 +68,7 @@ export const STRINGS = {
   probeProxy: 'Proxy',
   probeRepeat: 'Repeated connects',
   probeKeepalive: 'Idle keep-alive',
+  probeService: 'Service greeting',
   statePending: 'pending',
   stateRunning: 'running',
   stateOk: 'ok',

@@ -119,6 +119,7 @@ const PROBE_LABEL_KEY: Readonly<Record<ProbeId, StringKey>> = {
   proxy: 'probeProxy',
   repeat: 'probeRepeat',
   keepalive: 'probeKeepalive',
+  service: 'probeService',
 };
 
 /** What a probe checks, in a few words, translated (the probe id for an unknown one). */

@@ -265,3 +265,29 @@ export async function connectProxy(opts: { deny?: boolean; host?: LoopbackHost }
     },
   };
 }
+
+/**
+ * A protocol fake: `greeting` is sent on accept (server-first protocols), then `answer` is called
+ * with everything received so far after each chunk and may write replies (return true to stop listening).
+ */
+export function scriptedServer(opts: { greeting?: Buffer | string; answer?: (received: Buffer, socket: Socket) => boolean | void; host?: LoopbackHost }): Promise<FaultServer> {
+  return netServer(opts.host ?? '127.0.0.1', (s) => {
+    if (opts.greeting !== undefined) s.write(opts.greeting);
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      if (opts.answer?.(received, s) === true) s.off('data', onData);
+    };
+    s.on('data', onData);
+  });
+}
+
+/** A TLS server (plain TLS sockets, no HTTP) that runs `onSecure` on each handshaken socket; a plaintext client gets TLS records or a close. */
+export async function tlsSocketServer(keyCert: KeyCert, onSecure: (s: Socket) => void, host: LoopbackHost = '127.0.0.1'): Promise<FaultServer> {
+  const { createServer: createTlsServer } = await import('node:tls');
+  const server = createTlsServer({ key: keyCert.key, cert: keyCert.cert }, onSecure);
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
+  const sockets = track(server as unknown as Server);
+  const port = await listen(server as unknown as Server, host);
+  return { host, port, close: closer(server as unknown as Server, sockets) };
+}

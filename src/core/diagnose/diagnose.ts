@@ -18,6 +18,8 @@ export interface DiagnosisOptions {
   vscodeProxy?: string | null;
   /** Extra trusted CA certificates (PEM) for the TLS probes. */
   tlsCa?: string[];
+  /** The command line that failed (shell integration), to decide the service of a bare host:port. */
+  commandLine?: string | null;
 }
 
 /** Probes the target (never throws for network failures) and ranks the causes of the incident. */
@@ -31,6 +33,7 @@ export async function runDiagnosis(target: Target, incident: Incident | null, op
     vscodeProxy: options.vscodeProxy ?? null,
     incident,
     ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
+    ...(options.commandLine ? { commandLine: options.commandLine } : {}),
   });
   const { causes, verdict } = rankCauses({ target, incident, probes });
   return { target, incident, probes, causes, verdict };

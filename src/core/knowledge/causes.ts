@@ -5,12 +5,15 @@
 import { validateCause } from './causeSchema';
 import type { CauseEntry } from './causeSchema';
 import acceptQueueFull from './causes/accept-queue-full.json';
+import authNotNetwork from './causes/auth-not-network.json';
 import clientTcpSettings from './causes/client-tcp-settings.json';
 import closedMidResponse from './causes/closed-mid-response.json';
 import dnsNxdomain from './causes/dns-nxdomain.json';
 import dnsResolverFailure from './causes/dns-resolver-failure.json';
 import dosProtection from './causes/dos-protection.json';
 import firewallBlock from './causes/firewall-block.json';
+import handshakeStall from './causes/handshake-stall.json';
+import healthyFromHere from './causes/healthy-from-here.json';
 import hostsFileOverride from './causes/hosts-file-override.json';
 import intermittentNetwork from './causes/intermittent-network.json';
 import ipFamilyMismatch from './causes/ip-family-mismatch.json';
@@ -26,22 +29,28 @@ import protocolMisconfiguration from './causes/protocol-misconfiguration.json';
 import proxyFailure from './causes/proxy-failure.json';
 import resetOnConnect from './causes/reset-on-connect.json';
 import serverOverload from './causes/server-overload.json';
+import serviceNoTls from './causes/service-no-tls.json';
+import serviceRequiresTls from './causes/service-requires-tls.json';
 import slowServer from './causes/slow-server.json';
 import tlsExpiredCert from './causes/tls-expired-cert.json';
 import tlsHostnameMismatch from './causes/tls-hostname-mismatch.json';
 import tlsToPlainPort from './causes/tls-to-plain-port.json';
 import tlsUntrustedCert from './causes/tls-untrusted-cert.json';
 import wrongPort from './causes/wrong-port.json';
+import wrongServiceOnPort from './causes/wrong-service-on-port.json';
 
 /** The raw cause files by file name (the schema test validates each). */
 export const CAUSE_FILES: ReadonlyArray<readonly [string, unknown]> = [
   ['accept-queue-full.json', acceptQueueFull],
+  ['auth-not-network.json', authNotNetwork],
   ['client-tcp-settings.json', clientTcpSettings],
   ['closed-mid-response.json', closedMidResponse],
   ['dns-nxdomain.json', dnsNxdomain],
   ['dns-resolver-failure.json', dnsResolverFailure],
   ['dos-protection.json', dosProtection],
   ['firewall-block.json', firewallBlock],
+  ['handshake-stall.json', handshakeStall],
+  ['healthy-from-here.json', healthyFromHere],
   ['hosts-file-override.json', hostsFileOverride],
   ['intermittent-network.json', intermittentNetwork],
   ['ip-family-mismatch.json', ipFamilyMismatch],
@@ -57,12 +66,15 @@ export const CAUSE_FILES: ReadonlyArray<readonly [string, unknown]> = [
   ['proxy-failure.json', proxyFailure],
   ['reset-on-connect.json', resetOnConnect],
   ['server-overload.json', serverOverload],
+  ['service-no-tls.json', serviceNoTls],
+  ['service-requires-tls.json', serviceRequiresTls],
   ['slow-server.json', slowServer],
   ['tls-expired-cert.json', tlsExpiredCert],
   ['tls-hostname-mismatch.json', tlsHostnameMismatch],
   ['tls-to-plain-port.json', tlsToPlainPort],
   ['tls-untrusted-cert.json', tlsUntrustedCert],
   ['wrong-port.json', wrongPort],
+  ['wrong-service-on-port.json', wrongServiceOnPort],
 ];
 
 let loaded: readonly CauseEntry[] | null = null;

@@ -56,3 +56,11 @@ export const BODY_CAP = 64 * 1024;
 export const CONNECT_REPLY_CAP = 4096;
 /** Characters of untrusted text (a banner, a status line) kept in a result. */
 export const TEXT_CAP = 120;
+
+/** Bytes of a service's answers the service probe keeps (greetings and first replies are far smaller). */
+export const SERVICE_READ_CAP = 16 * 1024;
+/**
+ * Share of the budget a server-first service (SSH, MySQL, SMTP ...) gets to greet before the probe
+ * sends a request of its own to find out what listens: the client would still be waiting.
+ */
+export const GREETING_SHARE = 0.5;

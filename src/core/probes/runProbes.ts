@@ -26,6 +26,7 @@ import { listenersProbe } from './listeners';
 import { proxyProbe } from './proxy';
 import { repeatProbe } from './repeat';
 import { resolveProbe } from './resolve';
+import { serviceProbe } from './service';
 import { HTTP_SCHEMES } from '../target/schemes';
 import { isLocalHost, localAddresses } from './target';
 import { tcpProbe } from './tcp';
@@ -34,7 +35,7 @@ import type { Probe, ProbeContext, ResolveData, RunProbesOptions } from './types
 
 const PROBES: Readonly<Record<ProbeId, Probe<object>>> = {
   resolve: resolveProbe, tcp: tcpProbe, tls: tlsProbe, http: httpProbe,
-  listeners: listenersProbe, proxy: proxyProbe, repeat: repeatProbe, keepalive: keepaliveProbe,
+  listeners: listenersProbe, proxy: proxyProbe, repeat: repeatProbe, keepalive: keepaliveProbe, service: serviceProbe,
 };
 
 /** Whether the target (by name or by any resolved address) is this machine. */
@@ -70,6 +71,9 @@ export function skipReason(id: ProbeId, target: Target, ctx: ProbeContext, resol
       return null;
     case 'listeners':
       return targetIsLocal(target, resolved) ? null : 'the target is not this machine';
+    case 'service':
+      if (target.scheme === 'http' || target.scheme === 'ws') return 'the http probe speaks plain HTTP';
+      return unresolved ? 'the name did not resolve' : null;
   }
 }
 

@@ -414,6 +414,8 @@ export interface ProbeContext {
    * probe watches its accepted connections until then, so a reset that a loaded server sends late is seen.
    */
   watchUntil?: Promise<unknown>;
+  /** The command line that failed, when the host knows it (shell integration): it helps decide the service. */
+  commandLine?: string | null;
 }
 
 /** A probe function: never throws, never outlives its timeout. */
@@ -427,3 +429,69 @@ export interface RunProbesOptions extends ProbeContext {
   only?: readonly ProbeId[];
 }
 
+
+// ---------------------------------------------------------------- service
+
+/** Services the service probe speaks (one module each under core/probes/service/). */
+export type ServiceName = 'ssh' | 'postgresql' | 'mysql' | 'redis' | 'mongodb' | 'smtp' | 'imap' | 'pop3' | 'amqp' | 'kafka' | 'http';
+
+/** What decided the service: the failing program (incident), its command line, the URL scheme, or the port's conventional service. */
+export type ServiceChoice = 'incident' | 'command' | 'scheme' | 'port';
+
+/** A protocol recognised from a server's first bytes: a service, TLS records, or another well-known greeting. */
+export type SpokenProtocol = ServiceName | 'tls' | 'ftp' | 'vnc';
+
+/**
+ * How the service answered the opening a client sends. greeting: an answer of this service.
+ * silent: accepted, nothing within the wait. other: bytes of another or unknown protocol.
+ * closed / reset: the server hung up (FIN / RST) without an answer. refused / unreachable / timeout / error: no connection.
+ * aborted: the caller's signal.
+ */
+export type GreetingOutcome = 'greeting' | 'silent' | 'other' | 'closed' | 'reset' | 'refused' | 'unreachable' | 'timeout' | 'error' | 'aborted';
+
+/** Where authentication stands after the first answer: the server asks for credentials, let us in, or refused (an access error). */
+export type AuthState = 'required' | 'ok' | 'denied';
+
+/** Data of the `service` probe: the service's own first exchange, the way its clients open it. */
+export interface ServiceData {
+  /** The service spoken to, or null when none could be decided (the probe is then skipped). */
+  service: ServiceName | null;
+  chosenBy: ServiceChoice | null;
+  /** Why this service, in words: "the error came from psql (rule postgres.refused)". */
+  why: string;
+  /** What the client asked for: TLS required (rediss://, sslmode=require, --tls), disabled, or unknown. */
+  clientTls: 'required' | 'disabled' | null;
+  /** Where clientTls came from (the scheme, the URL's sslmode, the command line, the error text). */
+  clientTlsFrom: string | null;
+  /** The probe opened with a TLS handshake (a TLS scheme, or the client required TLS). */
+  usedTls: boolean;
+  outcome: GreetingOutcome;
+  /** The answer belongs to the expected service. */
+  recognized: boolean;
+  /** The protocol the first bytes belong to when it is not the expected one (or null when unknown). */
+  spoken: SpokenProtocol | null;
+  /** Some other protocol answered on this port (spoken is set and differs from service). */
+  wrongService: boolean;
+  /** Accepted, and no greeting / answer came within the wait (a stalled handshake). */
+  stalled: boolean;
+  /** How long the probe waited for the first answer after the accept (ms), or null without an accept. */
+  waitedMs: number | null;
+  /** First line of the first answer, printable, at most 120 chars; null when nothing arrived. */
+  firstLine: string | null;
+  /** Server software and version as the service tells it (SSH banner, MySQL server version, redis_version ...). */
+  version: string | null;
+  /** The server offers TLS on this connection (PostgreSQL 'S', MySQL CLIENT_SSL, SMTP STARTTLS, a TLS handshake); null when unknown. */
+  tlsOffered: boolean | null;
+  /** The server requires TLS (PostgreSQL "no encryption" rejection, a TLS-only port); null when unknown. */
+  tlsRequired: boolean | null;
+  /** When the expected plaintext service got no answer: whether the port completes a TLS handshake instead. */
+  tlsOnPort: boolean | null;
+  auth: AuthState | null;
+  /** The server's access or error message (PostgreSQL ErrorResponse, MySQL ERR packet, Redis -NOAUTH ...), printable. */
+  serverError: string | null;
+  /** The server's error code: PostgreSQL SQLSTATE, MySQL error number, Redis error word. */
+  serverErrorCode: string | null;
+  /** Protocol details worth showing (ALPN, auth method, capability words, wire version ...). */
+  details: Record<string, string | number | boolean>;
+  connectMs: number | null;
+}

@@ -28,16 +28,31 @@ export const TLS_PORTS: ReadonlySet<number> = new Set([443, 465, 636, 853, 990, 
 /** Schemes the http probe speaks (ws/wss get a plain GET: any HTTP answer shows the server is up). */
 export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ws', 'wss']);
 
-/** The scheme (service) a client program speaks: psql talks to PostgreSQL, redis-cli to Redis. */
+/**
+ * The scheme (service) a client program or library speaks, by command name, ecosystem or rule
+ * family: psql talks to PostgreSQL, ioredis to Redis. One table for detection (default ports)
+ * and probes (which protocol to open).
+ */
 export const PROGRAM_SCHEMES: Readonly<Record<string, string>> = {
-  ssh: 'ssh', scp: 'ssh', sftp: 'ssh', 'ssh-keyscan': 'ssh', autossh: 'ssh', telnet: 'telnet',
-  psql: 'postgresql', pg_dump: 'postgresql', pg_isready: 'postgresql', pgbench: 'postgresql', pg_restore: 'postgresql', pg_dumpall: 'postgresql', createdb: 'postgresql', dropdb: 'postgresql', postgres: 'postgresql', libpq: 'postgresql',
-  mysql: 'mysql', mysqladmin: 'mysql', mysqldump: 'mysql', mariadb: 'mysql', 'mariadb-admin': 'mysql', 'mariadb-dump': 'mysql',
-  'redis-cli': 'redis', redis: 'redis', 'valkey-cli': 'redis',
-  mongo: 'mongodb', mongosh: 'mongodb', mongodump: 'mongodb', mongodb: 'mongodb',
-  amqp: 'amqp', rabbitmq: 'amqp', kafka: 'kafka', 'kafka-console-producer': 'kafka', 'kafka-console-consumer': 'kafka',
-  zookeeper: 'zookeeper', zkcli: 'zookeeper', memcached: 'memcached', nats: 'nats', mqtt: 'mqtt', mosquitto_pub: 'mqtt', mosquitto_sub: 'mqtt',
-  curl: 'http', wget: 'http', http: 'http', https: 'https',
+  ssh: 'ssh', scp: 'ssh', sftp: 'ssh', sshd: 'ssh', 'ssh-keyscan': 'ssh', rsync: 'ssh', openssh: 'ssh', paramiko: 'ssh',
+  psql: 'postgresql', pg: 'postgresql', pg_dump: 'postgresql', pg_restore: 'postgresql', pg_isready: 'postgresql', pgbench: 'postgresql',
+  postgres: 'postgresql', libpq: 'postgresql', pgbouncer: 'postgresql', psycopg: 'postgresql', psycopg2: 'postgresql', asyncpg: 'postgresql',
+  pgx: 'postgresql', npgsql: 'postgresql',
+  mysql: 'mysql', mysqladmin: 'mysql', mysqldump: 'mysql', mysqlsh: 'mysql', mariadb: 'mysql', 'mariadb-admin': 'mysql', 'mariadb-dump': 'mysql',
+  pymysql: 'mysql', mysql2: 'mysql', mysqlclient: 'mysql',
+  'redis-cli': 'redis', redis: 'redis', 'valkey-cli': 'redis', ioredis: 'redis', 'redis-py': 'redis', jedis: 'redis', lettuce: 'redis', 'go-redis': 'redis',
+  mongo: 'mongodb', mongosh: 'mongodb', mongodb: 'mongodb', mongoose: 'mongodb', pymongo: 'mongodb',
+  sendmail: 'smtp', nodemailer: 'smtp', smtplib: 'smtp',
+  rabbitmq: 'amqp', amqplib: 'amqp', pika: 'amqp',
+  kafka: 'kafka', kafkajs: 'kafka', librdkafka: 'kafka', 'kafka-console-producer': 'kafka', 'kafka-console-consumer': 'kafka', kcat: 'kafka', kafkacat: 'kafka',
+  zookeeper: 'zookeeper', zkcli: 'zookeeper', memcached: 'memcached', nats: 'nats', mosquitto_pub: 'mqtt', mosquitto_sub: 'mqtt',
+  curl: 'http', wget: 'http',
+};
+
+/** The service family of a scheme: its TLS variant and its aliases speak the same protocol. */
+const SCHEME_FAMILY: Readonly<Record<string, string>> = {
+  https: 'http', ws: 'http', wss: 'http', postgres: 'postgresql', mariadb: 'mysql', rediss: 'redis', 'mongodb+srv': 'mongodb',
+  smtps: 'smtp', submission: 'smtp', imaps: 'imap', pop3s: 'pop3', amqps: 'amqp', sftp: 'ssh', scp: 'ssh', mqtts: 'mqtt', grpcs: 'grpc',
 };
 
 /** Default port of a scheme, or null when the scheme implies none. */
@@ -51,4 +66,12 @@ export function programScheme(program: string | null | undefined): string | null
   if (!program) return null;
   const base = program.toLowerCase().replace(/^.*[\\/]/, '').replace(/\.exe$/, '');
   return PROGRAM_SCHEMES[base] ?? null;
+}
+
+/** The service a scheme, program, ecosystem or rule family names (postgresql, mysql, redis, ssh, http, ...), or null. */
+export function serviceOf(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const n = name.toLowerCase();
+  const scheme = SCHEME_PORTS[n] !== undefined ? n : programScheme(n);
+  return scheme === null ? null : (SCHEME_FAMILY[scheme] ?? scheme);
 }

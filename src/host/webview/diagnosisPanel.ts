@@ -112,6 +112,7 @@ class DiagnosisPanel implements vscode.Disposable {
           signal: ac.signal,
           env: process.env,
           vscodeProxy,
+          commandLine: incident?.origin.commandLine ?? null,
           onProbe: (result, phase) => {
             if (!live()) return;
             this.send(model, { type: 'probe', run, probe: probeRow(result, phase) });

@@ -79,12 +79,13 @@ describe('rankCauses on recorded probe results', () => {
     assert.ok(conf(v6, 'ip-family-mismatch') > conf(withV4, 'ip-family-mismatch'));
   });
 
-  it('without probe evidence a target-only diagnosis of a healthy server names no cause', () => {
+  it('without probe evidence a target-only diagnosis of a healthy server names no fault, only what the probes cannot see', () => {
     const f = fixture('keepalive-race');
     const healthy = f.probes.filter((p) => p.id !== 'keepalive');
     const { causes, verdict } = rankCauses({ target: f.target, incident: null, probes: healthy });
-    assert.equal(causes.length, 0, causes.map((c) => c.id).join());
+    assert.deepEqual(causes.map((c) => c.id), ['healthy-from-here']);
     assert.match(verdict, /accepts connections/);
+    assert.match(verdict, /cannot see/);
   });
 
   it('gives snippets for the incident ecosystem only when it has some', () => {

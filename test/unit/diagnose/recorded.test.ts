@@ -21,12 +21,14 @@ function recorded(name: string): Recorded {
 }
 
 describe('diagnose: recorded probe results', () => {
-  it('a healthy local HTTPS server without an incident: the "looks healthy" verdict and no cause at all', () => {
+  it('a healthy local HTTPS server without an incident: the "looks healthy" verdict, never an empty list', () => {
     const r = recorded('healthy-https');
     assert.ok(r.probes.every((p) => p.status !== 'fail'), 'the recording itself is healthy');
     const { causes, verdict } = rankCauses({ target: r.target, incident: null, probes: r.probes });
-    assert.deepEqual(causes.map((c) => `${c.id} ${c.confidence}`), []);
-    assert.equal(verdict, `127.0.0.1:${r.target.port} looks healthy: it accepts connections and no probe found a problem.`);
+    assert.deepEqual(causes.map((c) => c.id), ['healthy-from-here']);
+    assert.ok(verdict.startsWith(`127.0.0.1:${r.target.port} looks healthy from here: it accepts connections`), verdict);
+    assert.match(verdict, /cannot see .*environment/);
+    assert.ok(causes[0]?.fixes.some((f) => f.text.includes('verbose')), 'says what to try next');
   });
 
   for (const client of ['curl7', 'curl56', 'node']) {
