@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { TextDecoder } from 'node:util';
 import type { Readable } from 'node:stream';
 import { StreamDetector } from '../core/detect/stream';
+import { maskSecrets } from '../core/diagnose/mask';
 import type { Incident } from '../core/types';
 import { painter, useColor } from './format';
 import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
@@ -171,11 +172,11 @@ export function scanRecord(incident: Incident, file: string | null = null): Scan
     syscall: incident.syscall,
     host: incident.host,
     port: incident.port,
-    url: incident.url,
+    url: incident.url === null ? null : maskSecrets(incident.url),
     ecosystem: incident.ecosystem,
     rule: incident.rule,
     count: incident.count,
-    text: incident.text,
+    text: maskSecrets(incident.text),
     occurrences: incident.occurrences ?? [{ line: incident.line, endLine: incident.endLine }],
   };
 }
@@ -194,6 +195,6 @@ export function toHuman(incident: Incident, file: string | null, paint: (code: n
   const peer = incident.host !== null ? `${sanitizeForTerminal(incident.host)}${incident.port !== null ? `:${incident.port}` : ''}` : incident.port !== null ? `port ${incident.port}` : 'unknown peer';
   const extra = [incident.code === null ? null : sanitizeForTerminal(incident.code), incident.count > 1 ? `×${incident.count}` : null, incident.also.length > 0 ? `also ${incident.also.join(', ')}` : null].filter((x) => x !== null).join('  ');
   const head = `${paint(2, where)}  ${paint(CATEGORY_COLOR[incident.category], incident.category.padEnd(11))} ${paint(1, peer)}${extra ? `  ${paint(2, extra)}` : ''}  ${paint(2, `[${incident.rule}]`)}`;
-  const body = incident.text.split('\n').slice(0, 3).map((l) => `    ${sanitizeForTerminal(l.length > 160 ? `${l.slice(0, 157)}...` : l)}`).join('\n');
+  const body = maskSecrets(incident.text).split('\n').slice(0, 3).map((l) => `    ${sanitizeForTerminal(l.length > 160 ? `${l.slice(0, 157)}...` : l)}`).join('\n');
   return `${head}\n${body}\n`;
 }

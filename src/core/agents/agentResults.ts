@@ -4,7 +4,7 @@
  */
 import { shownLine } from '../shell/render';
 import { explainCategory } from '../knowledge/categories';
-import { maskSecrets } from '../diagnose/mask';
+import { maskDeep, maskSecrets } from '../diagnose/mask';
 import { renderText } from '../diagnose/textReport';
 import type { Diagnosis, Incident, RankedCause } from '../types';
 import { clip } from '../clip';
@@ -68,18 +68,6 @@ export interface AgentExplanation {
 export interface AgentResult<T> {
   text: string;
   data: T;
-}
-
-/** Masks every string of a JSON-like value (credentials never leave in any field). */
-export function maskDeep<T>(value: T): T {
-  if (typeof value === 'string') return maskSecrets(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => maskDeep(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v);
-    return out as T;
-  }
-  return value;
 }
 
 function echo(text: string): string {

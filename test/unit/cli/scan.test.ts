@@ -37,6 +37,16 @@ describe('cli: connection-doctor scan', function () {
     });
   });
 
+  it('masks credentials in what it prints, as text and as JSON', () => {
+    const secret = 'Error: connect ECONNREFUSED postgres://app:hunter2pass@127.0.0.1:5432/db (token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB)\n';
+    for (const args of [['--json'], []]) {
+      const r = scan(args, secret);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stdout.includes('hunter2pass') && !r.stdout.includes('ghp_0123'), r.stdout);
+      assert.match(r.stdout, /app:\*{4}@127\.0\.0\.1:5432/);
+    }
+  });
+
   it('adds the file name and per-file line numbers when several files are given', () => {
     const r = scan(['--json', join(dir, 'a.log'), join(dir, 'b.log')]);
     assert.equal(r.code, 0, r.stderr);
