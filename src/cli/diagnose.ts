@@ -5,7 +5,7 @@
  */
 import { detectText } from '../core/detect/detect';
 import { runDiagnosis } from '../core/diagnose/diagnose';
-import { parseTarget, targetFromIncident } from '../core/probes/target';
+import { parseTargetOrName, targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
 import { maskDeep, maskSecrets } from '../core/diagnose/mask';
@@ -45,7 +45,7 @@ export async function runDiagnose(args: string[]): Promise<number> {
 
   let target: Target;
   if (parsed.target !== undefined) {
-    const t = parseTarget(parsed.target);
+    const t = parseTargetOrName(parsed.target);
     if ('error' in t) return fail(t.error);
     target = t;
   } else if (incident && targetFromIncident(incident)) {

@@ -67,6 +67,11 @@ export interface Target {
   /** http, https, ws, wss, postgres, ... or null for a bare host:port. */
   scheme: string | null;
   url: string | null;
+  /**
+   * A host named without a port (a name-resolution failure, or a host typed alone): only the name
+   * is probed (resolve and proxy); `port` is then a placeholder that no probe connects to.
+   */
+  nameOnly?: true;
 }
 
 /** Outcome of one probe. Probes never throw: failures are results. */

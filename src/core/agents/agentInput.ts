@@ -5,9 +5,8 @@
  * activation (detection and target parsing only, no probes).
  */
 import { detectText } from '../detect/detect';
-import { parseTarget, targetFromIncident } from '../probes/target';
+import { parseTargetOrName, targetFromIncident } from '../probes/target';
 import { isLoopbackHost } from '../target/address';
-import { SCHEME_PORTS } from '../target/schemes';
 import type { Incident, Target } from '../types';
 
 /** Longest error text read (the detector needs the failure's lines, not a whole log). */
@@ -16,8 +15,6 @@ export const MAX_ERROR_CHARS = 64 * 1024;
 export const MAX_SCAN_CHARS = 1024 * 1024;
 /** Longest target accepted. */
 export const MAX_TARGET_CHARS = 2048;
-/** Port assumed for a host given alone (a DNS question): the probes still need one. */
-export const HOST_ONLY_PORT = SCHEME_PORTS.https;
 
 /** The input of the diagnose tools (both MCP and VS Code). */
 export interface DiagnoseToolInput {
@@ -42,18 +39,13 @@ export function incidentInText(text: string): Incident | null {
   return incidents.find((i) => targetFromIncident(i) !== null) ?? incidents[0] ?? null;
 }
 
-/** Reads a target; a host alone (no port) is probed on {@link HOST_ONLY_PORT}, mostly for its DNS answer. */
+/** Reads a target; a host alone (no port) is a name-only target: only its name is resolved. */
 export function readAgentTarget(text: string): { target: Target; note: string | null } | { error: string } {
   const trimmed = text.trim();
   if (trimmed.length > MAX_TARGET_CHARS) return { error: 'The target is too long: give a URL, host:port or a host name.' };
-  const parsed = parseTarget(trimmed);
-  if (!('error' in parsed)) return { target: parsed, note: null };
-  // A bare name or IPv4 address (no colon, no scheme): a DNS question.
-  if (trimmed !== '' && !trimmed.includes(':') && !trimmed.includes('/')) {
-    const withPort = parseTarget(`${trimmed}:${HOST_ONLY_PORT}`);
-    if (!('error' in withPort)) return { target: withPort, note: `No port was given: port ${HOST_ONLY_PORT} was assumed for the connection probes.` };
-  }
-  return { error: `The target is not usable: ${parsed.error}.` };
+  const parsed = parseTargetOrName(trimmed);
+  if ('error' in parsed) return { error: `The target is not usable: ${parsed.error}.` };
+  return { target: parsed, note: parsed.nameOnly === true ? 'No port was given: only the name was resolved; nothing was connected to.' : null };
 }
 
 /** Reads the diagnose input: the target wins over the error text's address; the error text gives the incident. */

@@ -1,6 +1,6 @@
 /** `runDiagnosis`: runs the probes against a target and ranks the causes. */
 import { runProbes } from '../probes/runProbes';
-import type { Diagnosis, Incident, ProbeResult, Target } from '../types';
+import type { Diagnosis, Incident, ProbeId, ProbeResult, Target } from '../types';
 import { rankCauses } from './rank';
 
 /** Options of a diagnosis run. */
@@ -22,9 +22,13 @@ export interface DiagnosisOptions {
   commandLine?: string | null;
 }
 
+/** The probes of a host named without a port: nothing connects to it. */
+const NAME_ONLY_PROBES: readonly ProbeId[] = ['resolve', 'proxy'];
+
 /** Probes the target (never throws for network failures) and ranks the causes of the incident. */
 export async function runDiagnosis(target: Target, incident: Incident | null, options: DiagnosisOptions = {}): Promise<Diagnosis> {
   const probes = await runProbes(target, {
+    ...(target.nameOnly === true ? { only: NAME_ONLY_PROBES } : {}),
     timeoutMs: options.timeoutMs,
     attempts: options.attempts,
     signal: options.signal,

@@ -14,6 +14,13 @@ const SURE = 0.5;
 export function verdictFor(causes: readonly RankedCause[], input: RankInput, roots: EvalRoots): string {
   const top = causes[0];
   const where = hostPort(input.target.host, input.target.port);
+  if (!top && input.target.nameOnly === true) {
+    const resolve = input.probes.find((p) => p.id === 'resolve');
+    const found = resolve?.status === 'ok' ? resolve.summary : null;
+    return found
+      ? `The name resolves (${found}); no port was given, so nothing was connected to: diagnose host:port or a URL to test the connection.`
+      : `No known cause matches what the resolver said about ${input.target.host}; see the probe results.`;
+  }
   if (!top) {
     const tcp = input.probes.find((p) => p.id === 'tcp');
     const accepted = tcp && tcp.status !== 'skipped' && (tcp.data as unknown as TcpData).acceptedFamilies?.length > 0;

@@ -107,6 +107,27 @@ export function parseTarget(input: string): Target | { error: string } {
   return { host: hp.host, port: hp.port, scheme: null, url: null };
 }
 
+/** Placeholder port of a name-only target (never connected to). */
+const NAME_ONLY_PORT = SCHEME_PORTS.https;
+
+/** A target for the name alone: only name resolution is probed. */
+export function nameOnlyTarget(host: string): Target {
+  return { host, port: NAME_ONLY_PORT, scheme: null, url: null, nameOnly: true };
+}
+
+/**
+ * Like parseTarget, and a host written alone (a name, an IPv4 literal, a bracketed IPv6 address,
+ * no scheme and no port) is a name-only target: the question is whether the name resolves.
+ */
+export function parseTargetOrName(input: string): Target | { error: string } {
+  const parsed = parseTarget(input);
+  if (!('error' in parsed)) return parsed;
+  const text = input.trim();
+  if (text.includes('://') || text.includes('/')) return parsed;
+  const withPort = parseTarget(`${text.startsWith('[') || !text.includes(':') ? text : `[${text}]`}:${NAME_ONLY_PORT}`);
+  return 'error' in withPort ? parsed : nameOnlyTarget(withPort.host);
+}
+
 /** The target an incident names (its URL, else its host and port), or null when it names none. */
 export function targetFromIncident(incident: Incident): Target | null {
   if (incident.url) {
@@ -116,6 +137,11 @@ export function targetFromIncident(incident: Incident): Target | null {
   }
   if (incident.host && incident.port !== null) {
     const t = parseTarget(hostPort(unbracket(incident.host), incident.port));
+    return 'error' in t ? null : t;
+  }
+  // A name that did not resolve needs no port: the question is the name.
+  if (incident.host && (incident.category === 'dns' || incident.also.includes('dns'))) {
+    const t = parseTargetOrName(unbracket(incident.host));
     return 'error' in t ? null : t;
   }
   return null;

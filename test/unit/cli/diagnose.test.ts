@@ -81,9 +81,26 @@ describe('connection-doctor diagnose (child process)', function () {
     assert.match(r.stdout, /\[no-listener\]/);
   });
 
+  it('diagnoses a name-resolution failure that names a host but no port: only the name is probed', async () => {
+    const r = await run(process.execPath, [CLI, 'diagnose', '--json', '--timeout', '1500', '--error', 'Error: getaddrinfo ENOTFOUND db.cd-test.invalid\n    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:120:26)']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout) as JsonDiagnosis & { target: { host: string; nameOnly?: boolean }; probes: Array<{ id: string; status: string }> };
+    assert.equal(d.target.host, 'db.cd-test.invalid');
+    assert.equal(d.target.nameOnly, true);
+    assert.deepEqual(d.probes.filter((p) => p.status !== 'skipped').map((p) => p.id).sort(), ['proxy', 'resolve']);
+  });
+
+  it('takes a host written alone as a name-only question and connects to nothing', async () => {
+    const r = await run(process.execPath, [CLI, 'diagnose', '--timeout', '1500', 'localhost']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Connection Doctor — localhost \(name only: no port given\)/);
+    assert.match(r.stdout, /Verdict: The name resolves \(localhost → [^)]+\); no port was given, so nothing was connected to/);
+    assert.match(r.stdout, /skip tcp/);
+  });
+
   for (const [what, args] of [
     ['an unparseable target', ['not a target']],
-    ['a target without port', ['example.com']],
+    ['a URL without a host', ['http:///path']],
     ['an unknown option', ['--bogus', '127.0.0.1:1']],
     ['a bad --timeout', ['--timeout', 'soon', '127.0.0.1:1']],
     ['no target at all', []],

@@ -27,16 +27,17 @@ describe('agent tools model', () => {
     assert.ok(!('error' in byId));
     assert.equal(byId.target.port, 5432);
     assert.equal(byId.incident?.code, 'ECONNREFUSED');
+    // The latest is a DNS failure without a port: the name alone is the question.
     const latest = lmDiagnoseSubject({}, h);
-    assert.ok('error' in latest, 'the latest (a DNS failure without a port) needs a target');
-    assert.match(latest.error, /names no host and port/);
+    assert.ok(!('error' in latest));
+    assert.deepEqual([latest.target.host, latest.target.nameOnly], ['api.example.com', true]);
     const given = lmDiagnoseSubject({ error: 'Error: connect ECONNREFUSED [::1]:8080' }, h);
     assert.ok(!('error' in given));
     assert.deepEqual([given.target.host, given.target.port], ['::1', 8080]);
     const hostOnly = lmDiagnoseSubject({ target: 'api.example.com' }, h);
     assert.ok(!('error' in hostOnly));
-    assert.equal(hostOnly.target.port, 443);
-    assert.match(hostOnly.note ?? '', /443 was assumed/);
+    assert.equal(hostOnly.target.nameOnly, true);
+    assert.match(hostOnly.note ?? '', /only the name was resolved/);
     const missing = lmDiagnoseSubject({ incidentId: 'nope' }, h);
     assert.ok('error' in missing && /connectionDoctor_incidents/.test(missing.error));
     const empty = lmDiagnoseSubject({}, new IncidentHistory(10));

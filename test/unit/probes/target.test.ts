@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { networkInterfaces } from 'node:os';
-import { isLocalHost, parseTarget, targetFromIncident } from '../../../src/core/probes/target';
+import { isLocalHost, parseTarget, parseTargetOrName, targetFromIncident } from '../../../src/core/probes/target';
 import type { Incident, Target } from '../../../src/core/types';
 
 function ok(input: string): Target {
@@ -78,6 +78,22 @@ describe('probes/target', () => {
     assert.deepEqual(targetFromIncident(incident({ host: '::1', port: 3000 })), { host: '::1', port: 3000, scheme: null, url: null });
     assert.deepEqual(targetFromIncident(incident({ host: '127.0.0.1', port: 5432 })), { host: '127.0.0.1', port: 5432, scheme: null, url: null });
     assert.equal(targetFromIncident(incident({ host: 'x.test', port: null })), null);
+  });
+
+  it('reads a host written alone as a name-only target, and only that', () => {
+    for (const [input, host] of [['db.internal', 'db.internal'], ['10.0.0.7', '10.0.0.7'], ['[fe80::1]', 'fe80::1'], ['fe80::1', 'fe80::1']] as const) {
+      const t = parseTargetOrName(input);
+      assert.ok(!('error' in t) && t.nameOnly === true && t.host === host, `${input}: ${JSON.stringify(t)}`);
+    }
+    const withPort = parseTargetOrName('db.internal:5432');
+    assert.ok(!('error' in withPort) && withPort.nameOnly === undefined && withPort.port === 5432);
+    for (const junk of ['http:///x', 'a b', 'host/path', '']) assert.ok('error' in parseTargetOrName(junk), junk);
+  });
+
+  it('gives a DNS failure that names only a host a name-only target; other failures need a port', () => {
+    const dns = targetFromIncident(incident({ category: 'dns', code: 'ENOTFOUND', host: 'db.internal' }));
+    assert.deepEqual(dns && { host: dns.host, nameOnly: dns.nameOnly }, { host: 'db.internal', nameOnly: true });
+    assert.equal(targetFromIncident(incident({ category: 'refused', host: 'db.internal' })), null);
   });
 
   it('tells this machine from others', () => {
