@@ -11,7 +11,8 @@ import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './dia
 import { Owner } from './disposables';
 import { explanationMarkdown } from './hoverModel';
 import { targetKeyOfIncident } from './incidentHistory';
-import type { IncidentOrigin, Services, StoredIncident } from './services';
+import type { Services } from './services';
+import type { IncidentOrigin, StoredIncident } from './incidentHistory';
 import { openShellIntegrationHelp } from './terminalHint';
 import { targetLabel } from './wording';
 

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { CONFIG_SECTION } from './commandIds';
 import { configFrom, effectiveValue } from './configModel';
 import { Owner } from './disposables';
-import type { Config, ConfigStore } from './services';
+import type { ConfigStore } from './services';
+import type { Config } from './configModel';
 
 /** Reads every setting through `inspect()` so restricted keys ignore workspace values when untrusted. */
 export function readConfig(): Readonly<Config> {

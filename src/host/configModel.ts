@@ -4,7 +4,30 @@
  * import: the host passes a reader, tests pass plain objects.
  */
 import { MAX_ATTEMPTS } from '../core/probes/limits';
-import type { Config } from './services';
+
+/** The typed configuration snapshot (mirrors contributes.configuration). */
+export interface Config {
+  /** Watch integrated-terminal output through shell integration. */
+  watchTerminals: boolean;
+  /** Watch debug-session output through a debug adapter tracker. */
+  watchDebug: boolean;
+  /** When a new incident raises a notification. */
+  notifications: 'always' | 'oncePerTarget' | 'never';
+  /** Open the diagnosis panel automatically for a new incident (probes run only if true). */
+  autoOpenPanel: boolean;
+  /** Timeout of each probe, in milliseconds. */
+  probeTimeoutMs: number;
+  /** Attempts of the repeat probe. */
+  repeatAttempts: number;
+  /** Show hovers on failure lines in editors. */
+  hover: boolean;
+  /** Publish failure lines of open log files as diagnostics. */
+  diagnosticsInLogs: boolean;
+  /** Hosts never reported or probed. */
+  ignoredHosts: readonly string[];
+  /** Maximum incidents kept in the history. */
+  historySize: number;
+}
 
 /** Values used when a setting is missing or malformed (mirrors package.json defaults). */
 export const CONFIG_DEFAULTS: Readonly<Config> = Object.freeze({

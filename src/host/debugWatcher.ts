@@ -8,7 +8,8 @@ import { outputOf } from './debugOutput';
 import { createDetector } from './detection';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
-import type { IncidentOrigin, Services } from './services';
+import type { Services } from './services';
+import type { IncidentOrigin } from './incidentHistory';
 import { StreamFeed } from './streamFeed';
 
 /** Registers the tracker factory for every debug type. */

@@ -9,7 +9,8 @@ import { Commands } from './commandIds';
 import { isIgnoredHost } from './configModel';
 import { Owner } from './disposables';
 import { targetKeyOfIncident } from './incidentHistory';
-import type { IncidentOrigin, Services, StoredIncident } from './services';
+import type { Services } from './services';
+import type { IncidentOrigin, StoredIncident } from './incidentHistory';
 import { NotificationGate, notificationMessage } from './wording';
 
 /** Most recent notification texts kept for the internal test API. */

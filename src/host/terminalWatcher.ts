@@ -19,7 +19,8 @@ import type { Incident } from '../core/types';
 import { createDetector } from './detection';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
-import type { IncidentOrigin, Services } from './services';
+import type { Services } from './services';
+import type { IncidentOrigin } from './incidentHistory';
 import { StreamFeed } from './streamFeed';
 
 /** Most incident ids remembered per command (to add the exit code once it ends). */

@@ -11,7 +11,7 @@ import { targetFromIncident } from '../../core/probes/target';
 import { hostPort } from '../../core/target/address';
 import type { Target } from '../../core/types';
 import { isIgnoredHost } from '../configModel';
-import type { IncidentStore, StoredIncident } from '../services';
+import type { IncidentHistory, StoredIncident } from '../incidentHistory';
 import type { Translate } from '../wording';
 import { targetLabel } from '../wording';
 import { clip } from '../../core/clip';
@@ -74,7 +74,7 @@ function str(v: unknown): string | undefined {
  * What the diagnose tool probes: an incident by id, the error text and/or target,
  * else the latest incident of this window's history.
  */
-export function lmDiagnoseSubject(input: LmDiagnoseInput, store: Pick<IncidentStore, 'get' | 'latest'>): DiagnoseSubject & { stored?: StoredIncident } {
+export function lmDiagnoseSubject(input: LmDiagnoseInput, store: Pick<IncidentHistory, 'get' | 'latest'>): DiagnoseSubject & { stored?: StoredIncident } {
   const id = str(input.incidentId);
   if (id !== undefined) {
     const stored = store.get(id);

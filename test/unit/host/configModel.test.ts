@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { Config } from '../../../src/host/services';
+import type { Config } from '../../../src/host/configModel';
 import { CONFIG_DEFAULTS, configFrom, effectiveValue, hostsFrom, intFrom, isIgnoredHost } from '../../../src/host/configModel';
 
 const from = (raw: Partial<Record<keyof Config, unknown>>): Readonly<Config> => configFrom((k) => raw[k]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fillCommand } from '../../../src/core/diagnose/template';
 import type { RankedCause, Target, VerifyCommand } from '../../../src/core/types';
 import { PROBE_IDS } from '../../../src/core/types';
-import type { StoredIncident } from '../../../src/host/services';
+import type { StoredIncident } from '../../../src/host/incidentHistory';
 import {
   groupIncidents,
   initialModel,
