@@ -6,7 +6,8 @@ import type { Incident, Target } from '../core/types';
 import type { IncidentCommandArgs } from './commandIds';
 import { Commands, EXPLAIN_SCHEME, Views, parseIncidentArgs } from './commandIds';
 import { isIgnoredHost } from './configModel';
-import { detectInText, loadOfflineCauses } from './detection';
+import { detectText } from '../core/detect/detect';
+import { loadOfflineCauses } from './detection';
 import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './diagnoseInput';
 import { Owner } from './disposables';
 import { explanationMarkdown } from './hoverModel';
@@ -71,7 +72,7 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
       return stored ? { stored } : undefined;
     }
     if (args.text !== undefined) {
-      const fresh = detectInText(args.text)[0];
+      const fresh = detectText(args.text)[0];
       if (!fresh) {
         void vscode.window.showWarningMessage(vscode.l10n.t('No connection failure found in that text.'));
         return undefined;
@@ -82,7 +83,7 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
     const editor = vscode.window.activeTextEditor;
     if (editor && !editor.selection.isEmpty) {
       const text = editor.document.getText(editor.selection).slice(0, MAX_INPUT_CHARS);
-      const fresh = detectInText(text)[0];
+      const fresh = detectText(text)[0];
       if (fresh) {
         const path = editor.document.uri.path;
         return { fresh, origin: { kind: 'file', name: path.slice(path.lastIndexOf('/') + 1) } };

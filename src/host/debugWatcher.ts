@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { outputOf } from './debugOutput';
-import { createDetector } from './detection';
+import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
 import type { Services } from './services';
@@ -41,7 +41,7 @@ export class DebugWatcher extends Owner implements vscode.DebugAdapterTrackerFac
         if (!out) return;
         let feed = feeds.get(out.category);
         if (!feed) {
-          feed = new StreamFeed(createDetector(), (incident) => {
+          feed = new StreamFeed(new StreamDetector(), (incident) => {
             const stored = this.reporter.report(incident, { ...origin });
             if (stored && ids.size < 256) ids.add(stored.id);
           });

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { explainCategory } from '../core/knowledge/categories';
 import { Commands } from './commandIds';
 import type { IncidentCommandArgs } from './commandIds';
-import { createDetector, detectNear, loadOfflineCauses } from './detection';
+import { StreamDetector } from '../core/detect/stream';
+import { detectNear, loadOfflineCauses } from './detection';
 import type { LineHit } from './detection';
 import { Owner } from './disposables';
 import { HOVER_COMMANDS, hoverMarkdown, hoverModelOf } from './hoverModel';
@@ -151,7 +152,7 @@ export class LogDiagnostics extends Owner {
     }
     const found: vscode.Diagnostic[] = [];
     const keys = new Set<string>();
-    const feed = new StreamFeed(createDetector(), (incident) => {
+    const feed = new StreamFeed(new StreamDetector(), (incident) => {
       // Repeats come back with a higher count: one diagnostic per failure, at its first line.
       if (found.length >= MAX_DIAGNOSTICS || keys.has(incident.key)) return;
       keys.add(incident.key);

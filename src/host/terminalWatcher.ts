@@ -16,7 +16,7 @@ import * as vscode from 'vscode';
 import { maskSecrets } from '../core/diagnose/mask';
 import { completeTarget } from '../core/detect/commandLine';
 import type { Incident } from '../core/types';
-import { createDetector } from './detection';
+import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
 import type { Services } from './services';
@@ -110,7 +110,7 @@ export class TerminalWatcher extends Owner {
   }
 
   private feedFor(run: Run): StreamFeed {
-    return new StreamFeed(createDetector(), (incident: Incident) => {
+    return new StreamFeed(new StreamDetector(), (incident: Incident) => {
       const stored = this.reporter.report(completeTarget(incident, run.commandLine), { ...run.origin });
       if (stored && run.ids.size < MAX_IDS_PER_RUN) run.ids.add(stored.id);
     });
