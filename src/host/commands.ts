@@ -3,19 +3,19 @@ import * as vscode from 'vscode';
 import { explainCategory } from '../core/knowledge/categories';
 import { targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
-import type { IncidentCommandArgs } from './commandIds';
-import { Commands, EXPLAIN_SCHEME, Views, parseIncidentArgs } from './commandIds';
-import { isIgnoredHost } from './configModel';
+import type { IncidentCommandArgs } from './model/commandIds';
+import { Commands, EXPLAIN_SCHEME, Views, parseIncidentArgs } from './model/commandIds';
+import { isIgnoredHost } from './model/configModel';
 import { detectText } from '../core/detect/detect';
-import { loadOfflineCauses } from './detection';
-import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './diagnoseInput';
+import { loadOfflineCauses } from './model/detection';
+import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './model/diagnoseInput';
 import { Owner } from './disposables';
-import { explanationMarkdown } from './hoverModel';
-import { targetKeyOfIncident } from './incidentHistory';
+import { explanationMarkdown } from './model/hoverModel';
+import { targetKeyOfIncident } from './model/incidentHistory';
 import type { Services } from './services';
-import type { IncidentOrigin, StoredIncident } from './incidentHistory';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
 import { openShellIntegrationHelp } from './terminalHint';
-import { targetLabel } from './wording';
+import { targetLabel } from './model/wording';
 
 /** What a command is about: an incident of the history, or one just detected and not yet stored. */
 type FoundIncident = { stored: StoredIncident } | { fresh: Incident; origin: IncidentOrigin };

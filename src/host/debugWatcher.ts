@@ -4,13 +4,13 @@
  * category, with the session's name and type as context.
  */
 import * as vscode from 'vscode';
-import { outputOf } from './debugOutput';
+import { outputOf } from './model/debugOutput';
 import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
 import type { Services } from './services';
-import type { IncidentOrigin } from './incidentHistory';
-import { StreamFeed } from './streamFeed';
+import type { IncidentOrigin } from './model/incidentHistory';
+import { StreamFeed } from './model/streamFeed';
 
 /** Registers the tracker factory for every debug type. */
 export class DebugWatcher extends Owner implements vscode.DebugAdapterTrackerFactory {

@@ -5,8 +5,8 @@
  */
 import type * as vscode from 'vscode';
 import type { Incident, Target } from '../core/types';
-import type { Config } from './configModel';
-import type { IncidentOrigin, StoredIncident } from './incidentHistory';
+import type { Config } from './model/configModel';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
 
 /** Reads the configuration once and refreshes on change. */
 export interface ConfigStore {

@@ -4,10 +4,10 @@
  * `console: integratedTerminal` debug sessions), since links see rendered lines.
  */
 import * as vscode from 'vscode';
-import { Commands } from './commandIds';
-import type { IncidentCommandArgs } from './commandIds';
+import { Commands } from './model/commandIds';
+import type { IncidentCommandArgs } from './model/commandIds';
 import { detectText } from '../core/detect/detect';
-import { linkSpans } from './lineLinks';
+import { linkSpans } from './model/lineLinks';
 import type { Services } from './services';
 
 /** Longest terminal line scanned for links. */

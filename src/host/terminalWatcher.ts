@@ -20,8 +20,8 @@ import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
 import type { Services } from './services';
-import type { IncidentOrigin } from './incidentHistory';
-import { StreamFeed } from './streamFeed';
+import type { IncidentOrigin } from './model/incidentHistory';
+import { StreamFeed } from './model/streamFeed';
 
 /** Most incident ids remembered per command (to add the exit code once it ends). */
 const MAX_IDS_PER_RUN = 256;

@@ -11,10 +11,10 @@ import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
-import { loadEngine } from '../engineLoader';
+import { loadEngine } from '../model/engineLoader';
 import { applyToPanel } from '../../shared/panelModel';
-import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from './views';
-import { Views } from '../commandIds';
+import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from '../model/views';
+import { Views } from '../model/commandIds';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
 export const DIAGNOSIS_VIEW_TYPE = Views.diagnosisPanel;

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { parseDiagnoseArgs } from '../../../src/core/diagnose/cliArgs';
-import { CONFIG_BOUNDS } from '../../../src/host/configModel';
+import { CONFIG_BOUNDS } from '../../../src/host/model/configModel';
 import { MAX_ATTEMPTS } from '../../../src/core/probes/limits';
 import { repeatProbe } from '../../../src/core/probes/repeat';
 import { probeStep } from '../../../src/core/probes/step';

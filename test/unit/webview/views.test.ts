@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fillCommand } from '../../../src/core/diagnose/template';
 import type { RankedCause, Target, VerifyCommand } from '../../../src/core/types';
 import { PROBE_IDS } from '../../../src/core/types';
-import type { StoredIncident } from '../../../src/host/incidentHistory';
+import type { StoredIncident } from '../../../src/host/model/incidentHistory';
 import {
   groupIncidents,
   initialModel,
@@ -14,7 +14,7 @@ import {
   terminalCommand,
   terminalShell,
   toIncidentView,
-} from '../../../src/host/webview/views';
+} from '../../../src/host/model/views';
 import { applyProbeRow, settleRows } from '../../../src/shared/panelModel';
 
 function incident(over: Partial<StoredIncident>): StoredIncident {

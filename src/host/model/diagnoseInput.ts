@@ -2,9 +2,9 @@
  * What the user typed or selected for "Diagnose connection": a URL, host:port,
  * or a pasted error text. Pure (no 'vscode'), so the input box's validation is unit-tested.
  */
-import { parseTarget, targetFromIncident } from '../core/probes/target';
-import type { Incident, Target } from '../core/types';
-import { detectText } from '../core/detect/detect';
+import { parseTarget, targetFromIncident } from '../../core/probes/target';
+import type { Incident, Target } from '../../core/types';
+import { detectText } from '../../core/detect/detect';
 import type { Translate } from './wording';
 
 /** Longest text accepted in the input box or from a selection. */

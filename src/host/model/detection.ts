@@ -3,8 +3,8 @@
  * The offline cause ranking is loaded lazily: it pulls in the knowledge base of
  * causes, which activation does not need.
  */
-import type { Incident, RankedCause } from '../core/types';
-import { detectAtLine } from '../core/detect/detect';
+import type { Incident, RankedCause } from '../../core/types';
+import { detectAtLine } from '../../core/detect/detect';
 import { loadEngine } from './engineLoader';
 
 /** A failure found at a document line, with the 0-based line range it spans. */

@@ -10,7 +10,7 @@ import { dialectOf, displayDialect, renderCommand } from '../../core/shell/rende
 import type { Dialect, Rendered } from '../../core/shell/render';
 import type { IncidentGroupView, IncidentView, PanelModel, ProbeRowView, WhereView } from '../../shared/protocol';
 import { targetKeyOf } from '../../shared/protocol';
-import type { StoredIncident } from '../incidentHistory';
+import type { StoredIncident } from './incidentHistory';
 
 /** The view of a stored incident (or of a bare detector incident, which has no id). */
 export function toIncidentView(incident: StoredIncident | Incident): IncidentView {

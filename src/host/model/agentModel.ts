@@ -10,10 +10,10 @@ import { maskSecrets } from '../../core/diagnose/mask';
 import { targetFromIncident } from '../../core/probes/target';
 import { hostPort } from '../../core/target/address';
 import type { Target } from '../../core/types';
-import { isIgnoredHost } from '../configModel';
-import type { IncidentHistory, StoredIncident } from '../incidentHistory';
-import type { Translate } from '../wording';
-import { targetLabel } from '../wording';
+import { isIgnoredHost } from './configModel';
+import type { IncidentHistory, StoredIncident } from './incidentHistory';
+import type { Translate } from './wording';
+import { targetLabel } from './wording';
 import { clip } from '../../core/clip';
 
 /** Tool names (contributes.languageModelTools; a unit test compares them). */

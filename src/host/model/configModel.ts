@@ -3,7 +3,7 @@
  * snapshot (the vscode-eslint habit of small `from()` functions). No 'vscode'
  * import: the host passes a reader, tests pass plain objects.
  */
-import { MAX_ATTEMPTS } from '../core/probes/limits';
+import { MAX_ATTEMPTS } from '../../core/probes/limits';
 
 /** The typed configuration snapshot (mirrors contributes.configuration). */
 export interface Config {

@@ -3,11 +3,11 @@
  * the bound, muted targets and (de)serialisation for workspaceState. The VS Code
  * wrapper in incidentStore.ts adds events and persistence.
  */
-import { maskSecrets } from '../core/diagnose/mask';
-import type { Incident } from '../core/types';
-import { CATEGORIES } from '../core/types';
-import { targetKeyOf } from '../shared/protocol';
-import { clip } from '../core/clip';
+import { maskSecrets } from '../../core/diagnose/mask';
+import type { Incident } from '../../core/types';
+import { CATEGORIES } from '../../core/types';
+import { targetKeyOf } from '../../shared/protocol';
+import { clip } from '../../core/clip';
 
 /** Where an incident was seen. */
 export interface IncidentOrigin {
