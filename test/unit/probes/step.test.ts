@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { parseDiagnoseArgs } from '../../../src/core/diagnose/cliArgs';
+import { parseDiagnoseArgs } from '../../../src/cli/diagnoseArgs';
 import { CONFIG_BOUNDS } from '../../../src/host/model/configModel';
 import { MAX_ATTEMPTS } from '../../../src/core/probes/limits';
 import { repeatProbe } from '../../../src/core/probes/repeat';
