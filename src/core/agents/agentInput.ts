@@ -6,7 +6,7 @@
  */
 import { detectText } from '../detect/detect';
 import { parseTarget, targetFromIncident } from '../probes/target';
-import { isLoopbackHost } from '../target/address';
+import { hostPort } from '../target/address';
 import { SCHEME_PORTS } from '../target/schemes';
 import type { Incident, Target } from '../types';
 
@@ -50,7 +50,7 @@ export function readAgentTarget(text: string): { target: Target; note: string | 
   if (!('error' in parsed)) return { target: parsed, note: null };
   // A bare name or IPv4 address (no colon, no scheme): a DNS question.
   if (trimmed !== '' && !trimmed.includes(':') && !trimmed.includes('/')) {
-    const withPort = parseTarget(`${trimmed}:${HOST_ONLY_PORT}`);
+    const withPort = parseTarget(hostPort(trimmed, HOST_ONLY_PORT));
     if (!('error' in withPort)) return { target: withPort, note: `No port was given: port ${HOST_ONLY_PORT} was assumed for the connection probes.` };
   }
   return { error: `The target is not usable: ${parsed.error}.` };
@@ -72,9 +72,4 @@ export function diagnoseSubject(input: Pick<DiagnoseToolInput, 'error' | 'target
   const target = targetFromIncident(incident);
   if (!target) return { error: `The ${incident.category} failure in "error" names no host and port: give "target" too.` };
   return { target, incident, note: null };
-}
-
-/** Whether the target is loopback (probing it needs no confirmation, as for Diagnose). */
-export function isLoopbackTarget(target: Target): boolean {
-  return isLoopbackHost(target.host);
 }

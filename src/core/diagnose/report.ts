@@ -5,7 +5,7 @@
  * whose fence is longer than any backtick run inside it.
  */
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
-import { hostPort } from '../target/address';
+import { hostPort, shownHostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
 import { cell, code, fenced, inline } from './markdown';
 import { shownLine } from '../shell/render';
@@ -33,7 +33,7 @@ function incidentSection(d: Diagnosis): string[] {
   if (!i) return ['## Incident', '', 'No error text was given: the target was diagnosed directly.', ''];
   const facts: string[] = [`- Category: **${inline(i.category)}**${i.also.length ? ` (also ${i.also.map(inline).join(', ')})` : ''}`];
   if (i.code) facts.push(`- Code: ${code(i.code)}${i.syscall ? ` (syscall ${code(i.syscall)})` : ''}`);
-  if (i.host || i.port) facts.push(`- Named in the error: ${code(maskSecrets(`${i.host ?? '?'}:${i.port ?? '?'}`))}`);
+  if (i.host || i.port) facts.push(`- Named in the error: ${code(maskSecrets(shownHostPort(i.host, i.port)))}`);
   if (i.ecosystem) facts.push(`- Program: ${inline(i.ecosystem)}`);
   if (i.count > 1) facts.push(`- Seen ${i.count} times`);
   return ['## Incident', '', ...facts, '', fenced(maskSecrets(i.text)), ''];

@@ -12,6 +12,7 @@ import { hostPort, unbracket } from '../target/address';
 import { PROXY_VARS } from '../target/proxyVars';
 import { CONNECT_REPLY_CAP } from './limits';
 import { proxyFor } from './proxyChoice';
+import { defaultPort, SOCKS_PORT } from '../target/schemes';
 import { probeStep } from './step';
 import { isLocalHost } from './target';
 import type { ProbeContext, ProxyData } from './types';
@@ -21,9 +22,8 @@ export function parseProxyUrl(raw: string): { protocol: string; host: string; po
   try {
     const u = new URL(raw.includes('://') ? raw : `http://${raw}`);
     const protocol = u.protocol.replace(':', '');
-    const defaults: Record<string, number> = { http: 80, https: 443, socks: 1080, socks4: 1080, socks4a: 1080, socks5: 1080, socks5h: 1080 };
-    const port = u.port ? Number(u.port) : defaults[protocol];
-    if (port === undefined || !u.hostname) return null;
+    const port = u.port ? Number(u.port) : protocol === 'http' || protocol === 'https' ? defaultPort(protocol) : /^socks(?:4a?|5h?)?$/.test(protocol) ? SOCKS_PORT : null;
+    if (port === null || !u.hostname) return null;
     const auth = u.username ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : null;
     return { protocol, host: unbracket(u.hostname.toLowerCase()), port, auth };
   } catch {

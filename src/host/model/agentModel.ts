@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import type { DiagnoseSubject, DiagnoseToolInput } from '../../core/agents/agentInput';
-import { diagnoseSubject, isLoopbackTarget } from '../../core/agents/agentInput';
+import { diagnoseSubject } from '../../core/agents/agentInput';
 import { maskSecrets } from '../../core/diagnose/mask';
 import { targetFromIncident } from '../../core/probes/target';
-import { hostPort } from '../../core/target/address';
+import { hostPort, isLoopbackHost } from '../../core/target/address';
 import type { Target } from '../../core/types';
 import { isIgnoredHost } from './configModel';
 import type { IncidentHistory, StoredIncident } from './incidentHistory';
@@ -104,7 +104,8 @@ export function refusal(target: Target, ignoredHosts: readonly string[]): string
  * host, or any probe requested in Restricted Mode, is confirmed by the user first.
  */
 export function probeConfirmation(target: Target, trusted: boolean, t: Translate): { title: string; message: string } | null {
-  if (trusted && isLoopbackTarget(target)) return null;
+  // A loopback target needs no confirmation, as for Diagnose.
+  if (trusted && isLoopbackHost(target.host)) return null;
   const where = hostPort(target.host, target.port);
   return {
     title: t('Probe {0}?', where),

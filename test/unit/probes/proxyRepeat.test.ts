@@ -50,6 +50,10 @@ describe('probes/proxy', function () {
     assert.equal(proxyFor(target('https://x.test'), {}, 'http://vs:8888').source, 'vscode');
     assert.deepEqual(parseProxyUrl('http://u:p@h:3128'), { protocol: 'http', host: 'h', port: 3128, auth: 'u:p' });
     assert.equal(parseProxyUrl('socks5://h')?.port, 1080);
+    assert.equal(parseProxyUrl('socks5h://h')?.port, 1080);
+    assert.equal(parseProxyUrl('https://h')?.port, 443);
+    assert.equal(parseProxyUrl('http://[::1]')?.host, '::1');
+    assert.equal(parseProxyUrl('ftp://h'), null);
   });
 
   it('says direct when no proxy is configured', async () => {
