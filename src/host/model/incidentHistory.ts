@@ -1,7 +1,7 @@
 /**
  * The bounded incident history as plain data (no 'vscode'): folding repeats,
  * the bound, muted targets and (de)serialisation for workspaceState. The VS Code
- * wrapper in incidentStore.ts adds events and persistence.
+ * wrapper in src/host/incidentStore.ts adds events and persistence.
  */
 import { maskSecrets } from '../../core/diagnose/mask';
 import type { Incident } from '../../core/types';
