@@ -7,7 +7,7 @@
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
 import { hostPort, shownHostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
-import { cell, code, fenced, inline } from './markdown';
+import { code, fenced, inline } from './markdown';
 import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
@@ -40,11 +40,11 @@ function incidentSection(d: Diagnosis): string[] {
 }
 
 function environmentSection(env: EnvironmentSnapshot): string[] {
-  const rows = [`| OS | ${cell(`${env.os} (${env.arch})`)} |`];
-  for (const [name, version] of Object.entries(env.runtimes)) rows.push(`| ${cell(name)} | ${cell(version)} |`);
+  const rows = [`| OS | ${inline(`${env.os} (${env.arch})`)} |`];
+  for (const [name, version] of Object.entries(env.runtimes)) rows.push(`| ${inline(name)} | ${inline(version)} |`);
   const proxies = Object.entries(env.proxy);
   const proxyRows = proxies.length
-    ? ['', '| Proxy setting | Value |', '| --- | --- |', ...proxies.map(([k, v]) => `| ${cell(k)} | ${code(maskSecrets(v))} |`)]
+    ? ['', '| Proxy setting | Value |', '| --- | --- |', ...proxies.map(([k, v]) => `| ${inline(k)} | ${code(maskSecrets(v))} |`)]
     : ['', 'No proxy variables are set.'];
   return ['## Environment', '', '| | |', '| --- | --- |', ...rows, ...proxyRows, ''];
 }
@@ -53,7 +53,7 @@ function probeSection(probes: readonly ProbeResult[]): string[] {
   if (probes.length === 0) return ['## Probes', '', 'No probe ran.', ''];
   const rows = probes.map((p) => {
     const error = p.error ? ` (${p.error.code})` : '';
-    return `| ${cell(p.id)} | ${cell(p.status)} | ${Math.round(p.ms)} ms | ${cell(maskSecrets(p.summary + error))} |`;
+    return `| ${inline(p.id)} | ${inline(p.status)} | ${Math.round(p.ms)} ms | ${inline(maskSecrets(p.summary + error))} |`;
   });
   return ['## Probes', '', '| Probe | Status | Time | Result |', '| --- | --- | ---: | --- |', ...rows, ''];
 }
