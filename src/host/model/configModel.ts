@@ -4,6 +4,7 @@
  * import: the host passes a reader, tests pass plain objects.
  */
 import { MAX_ATTEMPTS } from '../../core/probes/limits';
+import { unbracket } from '../../core/target/address';
 
 /** The typed configuration snapshot (mirrors contributes.configuration). */
 export interface Config {
@@ -83,8 +84,7 @@ export function hostsFrom(value: unknown): readonly string[] {
   const seen = new Set<string>();
   for (const item of value) {
     if (typeof item !== 'string') continue;
-    let host = item.trim().toLowerCase();
-    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+    const host = unbracket(item.trim().toLowerCase());
     if (host.length === 0 || host.length > CONFIG_BOUNDS.ignoredHosts.maxLength) continue;
     seen.add(host);
     if (seen.size >= CONFIG_BOUNDS.ignoredHosts.maxEntries) break;
