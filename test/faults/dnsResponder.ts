@@ -4,7 +4,7 @@
  * make the resolver fail. Used as the system resolver inside a test namespace.
  *
  * Run directly (`node --import tsx test/faults/dnsResponder.ts --host 127.0.0.1 --port 53 --rcode 3`)
- * it serves until killed and prints `listening HOST:PORT` on stdout once it is ready.
+ * (`--silent`: read queries, never answer) it serves until killed and prints `listening HOST:PORT` on stdout once it is ready.
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
@@ -27,6 +27,8 @@ export interface DnsResponderOptions {
   /** 0 picks a free port. */
   port?: number;
   rcode?: number;
+  /** Read every query and never answer: a resolver that is down without refusing. */
+  silent?: boolean;
 }
 
 const HEADER = 12;
@@ -76,6 +78,10 @@ export function startDnsResponder(options: DnsResponderOptions = {}): Promise<Dn
   const socket: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   let count = 0;
   socket.on('message', (msg, rinfo) => {
+    if (options.silent === true) {
+      count++;
+      return;
+    }
     const reply = buildResponse(msg, rcode);
     if (!reply) return;
     count++;
@@ -108,6 +114,7 @@ if (process.argv[1]?.endsWith('dnsResponder.ts')) {
     host: argValue(argv, '--host') ?? '127.0.0.1',
     port: Number(argValue(argv, '--port') ?? '53'),
     rcode: Number(argValue(argv, '--rcode') ?? String(RCODE.NXDOMAIN)),
+    silent: argv.includes('--silent'),
   }).then(
     (r) => process.stdout.write(`listening ${r.host}:${r.port}\n`),
     (e: unknown) => {

@@ -8,6 +8,7 @@ export function freePort(): Promise<number>;
 export function makeProfile(extensionsDir?: string): Profile;
 export function quietSettings(): Record<string, unknown>;
 export function writeUserSettings(profile: Profile, settings: Record<string, unknown>): void;
+export function packageVsix(options?: { out?: string; quiet?: boolean }): string;
 export function installExtension(server: ServerInstall, profile: Profile, vsix: string): string;
 export function startServer(server: ServerInstall, profile: Profile, options?: { log?: (s: string) => void; smokeTestDriver?: boolean }): Promise<RunningServer>;
 export function workbenchUrl(running: RunningServer, options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;

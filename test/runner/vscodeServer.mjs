@@ -75,6 +75,29 @@ export function writeUserSettings(profile, settings) {
   execFileSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(file)}, ${JSON.stringify(JSON.stringify(settings, null, 2))})`]);
 }
 
+/**
+ * Packages the extension as users get it: the production build, then `vsce package`
+ * into `out` (default: <name>-<version>.vsix in the tree). Afterwards it rebuilds the
+ * development bundle, which the other test steps load. With `quiet`, the tools' output
+ * is kept and shown only if one of them fails.
+ */
+export function packageVsix({ out, quiet = false } = {}) {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const vsix = out ?? join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  const run = (args) => {
+    try {
+      execFileSync(process.execPath, args, { cwd: ROOT, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    } catch (e) {
+      if (quiet) process.stderr.write(`${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw e;
+    }
+  };
+  run([join(ROOT, 'esbuild.js'), '--production']);
+  run([join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix]);
+  run([join(ROOT, 'esbuild.js')]);
+  return vsix;
+}
+
 /** Runs `server-main.js --install-extension FILE` into the profile's extensions dir. */
 export function installExtension(server, profile, vsix) {
   const args = [

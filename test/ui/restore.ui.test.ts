@@ -3,6 +3,7 @@
  * brings the tab back with the last result, marked as restored, without
  * running a probe again.
  */
+import { PROBE_IDS } from '../../src/core/types';
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { Workbench } from './workbench';
@@ -48,7 +49,7 @@ describe('UI: the diagnosis panel after a window reload', function () {
     const before = await shown(panel);
     assert.ok(before.title.includes(`127.0.0.1:${port}`), before.title);
     assert.equal(before.topCause, 'no-listener');
-    assert.ok(before.rows.length === 8 && before.rows.every((r) => /state-(ok|fail|skipped)/.test(r)), before.rows.join('\n'));
+    assert.ok(before.rows.length === PROBE_IDS.length && before.rows.every((r) => /state-(ok|fail|skipped)/.test(r)), before.rows.join('\n'));
     assert.equal(await panel.locator('.restored').count(), 0, 'a fresh result is not marked as restored');
 
     // Reload the window as a person would; a marker on the old page tells the new page apart.

@@ -4,6 +4,7 @@
  * view lists, filters and diagnoses incidents by keyboard. Saves the README's
  * screenshots (dark and light; into media/screenshots/ with CD_UPDATE_SCREENSHOTS=1).
  */
+import { PROBE_IDS } from '../../src/core/types';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -117,7 +118,7 @@ for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
 
       // Every probe row reached an end state, and the top cause is "nothing listens".
       const states = await panel.locator('.probe').evaluateAll((rows) => rows.map((r) => r.className));
-      assert.equal(states.length, 8);
+      assert.equal(states.length, PROBE_IDS.length);
       assert.ok(states.every((c) => /state-(ok|fail|skipped)/.test(c)), states.join(', '));
       assert.equal(await panel.locator('.cause').first().getAttribute('data-cause'), 'no-listener');
       assert.equal(await panel.locator('.cause').first().getAttribute('open'), '', 'the top cause starts open');

@@ -16,7 +16,6 @@ import {
   startServer,
   workbenchUrl,
   writeUserSettings,
-  type Profile,
   type RunningServer,
 } from '../runner/vscodeServer.mjs';
 
@@ -43,8 +42,8 @@ export class Workbench {
     readonly page: Page,
     readonly workspace: string,
     private readonly browser: Browser,
-    private readonly running: RunningServer,
-    private readonly profile: Profile,
+    /** Stops the server and removes its profile. */
+    private readonly stopServer: () => void,
   ) {}
 
   static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -63,22 +62,39 @@ export class Workbench {
     if (options.vsix) installExtension(server, profile, options.vsix);
     const smokeTestDriver = options.smokeTestDriver ?? true;
     if (!smokeTestDriver && !options.vsix) throw new Error('loading the extension from the source tree needs the smoke-test driver');
-    const running = await startServer(server, profile, { smokeTestDriver });
+    let running: RunningServer;
+    try {
+      running = await startServer(server, profile, { smokeTestDriver });
+    } catch (e) {
+      removeProfile(profile);
+      throw e;
+    }
+    const url = workbenchUrl(running, { folder: workspace, extensionDevelopmentPath: options.vsix ? undefined : ROOT });
+    const stop = () => {
+      running.stop();
+      removeProfile(profile);
+    };
+    return Workbench.attach(url, workspace, stop, { theme });
+  }
+
+  /**
+   * Opens the workbench of a server started elsewhere (`npm start`'s setup) at `url`;
+   * `close()`, or a failure to open, calls `stop`. Sets `theme` when given.
+   */
+  static async attach(url: string, workspace: string, stop: () => void, { theme }: { theme?: string } = {}): Promise<Workbench> {
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();
-      const url = workbenchUrl(running, { folder: workspace, extensionDevelopmentPath: options.vsix ? undefined : ROOT });
-      const { page } = await openWorkbench(browser, url, { colorScheme: /light/i.test(theme) ? 'light' : 'dark' });
+      const { page } = await openWorkbench(browser, url, { colorScheme: theme && /light/i.test(theme) ? 'light' : 'dark' });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       // The activity-bar entry appears once the extension's contributions are registered.
       await page.locator('.activitybar [aria-label^="Connection Doctor"]').first().waitFor({ timeout: 60_000 });
-      const wb = new Workbench(page, workspace, browser, running, profile);
-      await wb.setTheme(theme);
+      const wb = new Workbench(page, workspace, browser, stop);
+      if (theme) await wb.setTheme(theme);
       return wb;
     } catch (e) {
       await browser?.close().catch(() => undefined);
-      running.stop();
-      removeProfile(profile);
+      stop();
       throw e;
     }
   }
@@ -160,8 +176,7 @@ export class Workbench {
 
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
-    this.running.stop();
-    removeProfile(this.profile);
+    this.stopServer();
   }
 }
 

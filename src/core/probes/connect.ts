@@ -105,7 +105,9 @@ export function tcpAttempt(target: Address | { host: string }, port: number, opt
 
 /** A lookup function that answers from the resolve probe's data, so later probes do not resolve again. */
 export function lookupFrom(resolved: ResolveData | undefined): LookupFunction | undefined {
-  if (!resolved || resolved.addresses.length === 0) return undefined;
+  if (!resolved) return undefined;
+  // A name that did not resolve is not asked again in-process: that getaddrinfo could hang past every deadline.
+  if (resolved.addresses.length === 0) return failedLookup(resolved);
   const list = resolved.addresses;
   const fn = (_host: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void): void => {
     const fam = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
@@ -116,6 +118,15 @@ export function lookupFrom(resolved: ResolveData | undefined): LookupFunction | 
       if (options.all) callback(null, chosen.map((a) => ({ address: a.address, family: a.family })));
       else callback(null, first.address, first.family);
     });
+  };
+  return fn as unknown as LookupFunction;
+}
+
+/** A lookup function that fails at once with the resolve probe's own failure. */
+function failedLookup(resolved: ResolveData): LookupFunction {
+  const code = resolved.lookup?.error?.code ?? 'ENOTFOUND';
+  const fn = (_host: string, _options: unknown, callback: (...args: unknown[]) => void): void => {
+    process.nextTick(() => callback(Object.assign(new Error(`${resolved.host} did not resolve (${code})`), { code })));
   };
   return fn as unknown as LookupFunction;
 }

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { ProbeResult, Target } from '../types';
 import { isLocalhostName } from '../target/address';
+import { systemLookup } from './systemLookup';
 import { budgetOf, errorInfo, guarded, result, since, timeoutSignal } from './budget';
 import type { Address, DnsAnswer, DnsError, DnsErrorKind, Family, LookupAnswer, ProbeContext, ResolveData } from './types';
 
@@ -106,8 +107,10 @@ function emptyData(host: string): ResolveData {
 async function timedLookup(host: string, signal: AbortSignal, timedOut: () => boolean): Promise<LookupAnswer> {
   const t0 = performance.now();
   try {
-    // getaddrinfo cannot be cancelled: we stop waiting for it instead.
-    const list = await Promise.race([lookup(host, { all: true, verbatim: true }), whenAborted(signal, timedOut)]);
+    // localhost names are answered by the hosts file in-process; any other name may meet a silent
+    // resolver, which only a child process can be stopped from waiting for (systemLookup.ts).
+    const call = isLocalhostName(host) ? lookup(host, { all: true, verbatim: true }) : systemLookup(host, signal);
+    const list = await Promise.race([call, whenAborted(signal, timedOut)]);
     const addresses: Address[] = [];
     for (const a of list) {
       if ((a.family === 4 || a.family === 6) && !addresses.some((b) => b.address === a.address)) addresses.push({ address: a.address, family: a.family });

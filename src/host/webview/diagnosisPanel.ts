@@ -15,6 +15,7 @@ import { loadEngine } from '../model/engineLoader';
 import { applyToPanel } from '../../shared/panelModel';
 import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from '../model/views';
 import { Views } from '../model/commandIds';
+import { isIgnoredHost } from '../model/configModel';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
 export const DIAGNOSIS_VIEW_TYPE = Views.diagnosisPanel;
@@ -161,9 +162,17 @@ class DiagnosisPanel implements vscode.Disposable {
       case 'ready':
         if (this.model) this.post({ type: 'start', model: this.model });
         return;
-      case 'rerun':
-        if (this.request) this.start(this.request);
+      case 'rerun': {
+        const request = this.request;
+        if (!request) return;
+        // A restored panel's target comes from the page's saved state, and the setting may have changed since the run.
+        if (isIgnoredHost(request.target.host, this.services.config.current.ignoredHosts)) {
+          this.notice(vscode.l10n.t('{0} is in "connectionDoctor.ignoredHosts", so it is never probed.', request.target.host));
+          return;
+        }
+        this.start(request);
         return;
+      }
       case 'cancel':
         this.cancel();
         return;
