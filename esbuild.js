@@ -38,12 +38,12 @@ function copyCodicons() {
 
 /**
  * Keeps the engine (src/engine.ts) out of the extension bundle: the host imports
- * '../engine' lazily and gets dist/engine.js, a bundle of its own, at run time.
+ * '../../engine' lazily (src/host/model/engineLoader.ts) and gets dist/engine.js, a bundle of its own, at run time.
  */
 const lazyEnginePlugin = {
   name: 'lazy-engine',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/engine$/ }, (args) =>
+    build.onResolve({ filter: /^(\.\.\/)+engine$/ }, (args) =>
       args.importer.includes(`${path.sep}src${path.sep}host${path.sep}`) ? { path: './engine.js', external: true } : undefined,
     );
   },

@@ -44,6 +44,20 @@ export default tseslint.config(
     },
   },
   {
+    // The host's pure models (src/host/model/) live under the same wall as the core: no vscode,
+    // and nothing from the rest of the host (services, controllers), so they run in plain Node.
+    files: ['src/host/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/host/model never imports vscode.' }],
+        patterns: [
+          { regex: '^\\.\\./(?!\\.\\./)', message: 'src/host/model imports nothing from the rest of the host (it would bring vscode with it).' },
+          { group: ['**/webview/**', '**/cli/**', '**/cli', '**/extension'], message: 'src/host/model imports nothing from webview or cli.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: {
       globals: {

@@ -4,7 +4,7 @@
  * engine and the webview controllers load on first use.
  */
 import * as vscode from 'vscode';
-import { Views } from './host/commandIds';
+import { Views } from './host/model/commandIds';
 import { Host } from './host/host';
 import type { InternalTestApi } from './host/host';
 

@@ -7,10 +7,10 @@ import { detectText } from '../core/detect/detect';
 import { runDiagnosis } from '../core/diagnose/diagnose';
 import { parseTargetOrName, targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
-import { DIAGNOSE_USAGE, parseDiagnoseArgs } from '../core/diagnose/cliArgs';
+import { DIAGNOSE_USAGE, parseDiagnoseArgs } from './diagnoseArgs';
 import { maskDeep, maskSecrets } from '../core/diagnose/mask';
 import { renderText } from '../core/diagnose/textReport';
-import { ProgressLine } from '../core/diagnose/progress';
+import { ProgressLine } from './progress';
 import { readBounded } from './boundedRead';
 import { jsonForTerminal, sanitizeForTerminal, sanitizeLines } from './terminalText';
 

@@ -3,17 +3,19 @@ import * as vscode from 'vscode';
 import { explainCategory } from '../core/knowledge/categories';
 import { targetFromIncident } from '../core/probes/target';
 import type { Incident, Target } from '../core/types';
-import type { IncidentCommandArgs } from './commandIds';
-import { Commands, EXPLAIN_SCHEME, Views, parseIncidentArgs } from './commandIds';
-import { isIgnoredHost } from './configModel';
-import { detectInText, loadOfflineCauses } from './detection';
-import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './diagnoseInput';
+import type { IncidentCommandArgs } from './model/commandIds';
+import { Commands, EXPLAIN_SCHEME, Views, parseIncidentArgs } from './model/commandIds';
+import { isIgnoredHost } from './model/configModel';
+import { detectText } from '../core/detect/detect';
+import { loadOfflineCauses } from './model/detection';
+import { MAX_INPUT_CHARS, readDiagnoseInput, validateDiagnoseInput } from './model/diagnoseInput';
 import { Owner } from './disposables';
-import { explanationMarkdown } from './hoverModel';
-import { targetKeyOfIncident } from './incidentHistory';
-import type { IncidentOrigin, Services, StoredIncident } from './services';
+import { explanationMarkdown } from './model/hoverModel';
+import { targetKeyOfIncident } from './model/incidentHistory';
+import type { Services } from './services';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
 import { openShellIntegrationHelp } from './terminalHint';
-import { targetLabel } from './wording';
+import { targetLabel } from './model/wording';
 
 /** What a command is about: an incident of the history, or one just detected and not yet stored. */
 type FoundIncident = { stored: StoredIncident } | { fresh: Incident; origin: IncidentOrigin };
@@ -70,7 +72,7 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
       return stored ? { stored } : undefined;
     }
     if (args.text !== undefined) {
-      const fresh = detectInText(args.text)[0];
+      const fresh = detectText(args.text)[0];
       if (!fresh) {
         void vscode.window.showWarningMessage(vscode.l10n.t('No connection failure found in that text.'));
         return undefined;
@@ -81,7 +83,7 @@ export class CommandHandlers extends Owner implements vscode.TextDocumentContent
     const editor = vscode.window.activeTextEditor;
     if (editor && !editor.selection.isEmpty) {
       const text = editor.document.getText(editor.selection).slice(0, MAX_INPUT_CHARS);
-      const fresh = detectInText(text)[0];
+      const fresh = detectText(text)[0];
       if (fresh) {
         const path = editor.document.uri.path;
         return { fresh, origin: { kind: 'file', name: path.slice(path.lastIndexOf('/') + 1) } };

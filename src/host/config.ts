@@ -1,9 +1,10 @@
 /** The configuration snapshot: read once, refreshed when `connectionDoctor.*` or workspace trust changes. */
 import * as vscode from 'vscode';
-import { CONFIG_SECTION } from './commandIds';
-import { configFrom, effectiveValue } from './configModel';
+import { CONFIG_SECTION } from './model/commandIds';
+import { configFrom, effectiveValue } from './model/configModel';
 import { Owner } from './disposables';
-import type { Config, ConfigStore } from './services';
+import type { ConfigStore } from './services';
+import type { Config } from './model/configModel';
 
 /** Reads every setting through `inspect()` so restricted keys ignore workspace values when untrusted. */
 export function readConfig(): Readonly<Config> {

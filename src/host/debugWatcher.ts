@@ -4,12 +4,13 @@
  * category, with the session's name and type as context.
  */
 import * as vscode from 'vscode';
-import { outputOf } from './debugOutput';
-import { createDetector } from './detection';
+import { outputOf } from './model/debugOutput';
+import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
-import type { IncidentOrigin, Services } from './services';
-import { StreamFeed } from './streamFeed';
+import type { Services } from './services';
+import type { IncidentOrigin } from './model/incidentHistory';
+import { StreamFeed } from './model/streamFeed';
 
 /** Registers the tracker factory for every debug type. */
 export class DebugWatcher extends Owner implements vscode.DebugAdapterTrackerFactory {
@@ -40,7 +41,7 @@ export class DebugWatcher extends Owner implements vscode.DebugAdapterTrackerFac
         if (!out) return;
         let feed = feeds.get(out.category);
         if (!feed) {
-          feed = new StreamFeed(createDetector(), (incident) => {
+          feed = new StreamFeed(new StreamDetector(), (incident) => {
             const stored = this.reporter.report(incident, { ...origin });
             if (stored && ids.size < 256) ids.add(stored.id);
           });

@@ -6,15 +6,16 @@
  */
 import * as vscode from 'vscode';
 import { explainCategory } from '../core/knowledge/categories';
-import { Commands } from './commandIds';
-import type { IncidentCommandArgs } from './commandIds';
-import { createDetector, detectNear, loadOfflineCauses } from './detection';
-import type { LineHit } from './detection';
+import { Commands } from './model/commandIds';
+import type { IncidentCommandArgs } from './model/commandIds';
+import { StreamDetector } from '../core/detect/stream';
+import { detectNear, loadOfflineCauses } from './model/detection';
+import type { LineHit } from './model/detection';
 import { Owner } from './disposables';
-import { HOVER_COMMANDS, hoverMarkdown, hoverModelOf } from './hoverModel';
+import { HOVER_COMMANDS, hoverMarkdown, hoverModelOf } from './model/hoverModel';
 import type { Services } from './services';
-import { StreamFeed } from './streamFeed';
-import { failurePhrase, targetLabel } from './wording';
+import { StreamFeed } from './model/streamFeed';
+import { failurePhrase, targetLabel } from './model/wording';
 
 /** Documents the hover and the quick fix apply to (output channels included). */
 export const FAILURE_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'output' }];
@@ -151,7 +152,7 @@ export class LogDiagnostics extends Owner {
     }
     const found: vscode.Diagnostic[] = [];
     const keys = new Set<string>();
-    const feed = new StreamFeed(createDetector(), (incident) => {
+    const feed = new StreamFeed(new StreamDetector(), (incident) => {
       // Repeats come back with a higher count: one diagnostic per failure, at its first line.
       if (found.length >= MAX_DIAGNOSTICS || keys.has(incident.key)) return;
       keys.add(incident.key);

@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import type { Incident } from '../core/types';
 import { Owner } from './disposables';
-import { IncidentHistory } from './incidentHistory';
-import type { ConfigStore, IncidentOrigin, IncidentStore, StoredIncident } from './services';
+import { IncidentHistory } from './model/incidentHistory';
+import type { ConfigStore, IncidentStore } from './services';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
 
 /** workspaceState key of the history. */
 export const HISTORY_STATE_KEY = 'connectionDoctor.history';

@@ -5,12 +5,13 @@
 import * as vscode from 'vscode';
 import { targetFromIncident } from '../core/probes/target';
 import type { Incident } from '../core/types';
-import { Commands } from './commandIds';
-import { isIgnoredHost } from './configModel';
+import { Commands } from './model/commandIds';
+import { isIgnoredHost } from './model/configModel';
 import { Owner } from './disposables';
-import { targetKeyOfIncident } from './incidentHistory';
-import type { IncidentOrigin, Services, StoredIncident } from './services';
-import { NotificationGate, notificationMessage } from './wording';
+import { targetKeyOfIncident } from './model/incidentHistory';
+import type { Services } from './services';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
+import { NotificationGate, notificationMessage } from './model/wording';
 
 /** Most recent notification texts kept for the internal test API. */
 const RECENT_NOTIFICATIONS = 20;

@@ -5,48 +5,8 @@
  */
 import type * as vscode from 'vscode';
 import type { Incident, Target } from '../core/types';
-
-/** Where an incident was seen. */
-export interface IncidentOrigin {
-  kind: 'terminal' | 'debug' | 'file' | 'manual';
-  /** Terminal name, debug session name, or file name. */
-  name: string;
-  /** Debug type, for debug sessions. */
-  debugType?: string;
-  commandLine?: string;
-  cwd?: string;
-  exitCode?: number;
-}
-
-/** An incident as the extension keeps it: the detector's fields plus an id and its origin. */
-export interface StoredIncident extends Incident {
-  id: string;
-  origin: IncidentOrigin;
-}
-
-/** The typed configuration snapshot (mirrors contributes.configuration). */
-export interface Config {
-  /** Watch integrated-terminal output through shell integration. */
-  watchTerminals: boolean;
-  /** Watch debug-session output through a debug adapter tracker. */
-  watchDebug: boolean;
-  /** When a new incident raises a notification. */
-  notifications: 'always' | 'oncePerTarget' | 'never';
-  /** Open the diagnosis panel automatically for a new incident (probes run only if true). */
-  autoOpenPanel: boolean;
-  /** Timeout of each probe, in milliseconds. */
-  probeTimeoutMs: number;
-  /** Attempts of the repeat probe. */
-  repeatAttempts: number;
-  /** Show hovers on failure lines in editors. */
-  hover: boolean;
-  /** Publish failure lines of open log files as diagnostics. */
-  diagnosticsInLogs: boolean;
-  /** Hosts never reported or probed. */
-  ignoredHosts: readonly string[];
-  /** Maximum incidents kept in the history. */
-  historySize: number;
-}
+import type { Config } from './model/configModel';
+import type { IncidentOrigin, StoredIncident } from './model/incidentHistory';
 
 /** Reads the configuration once and refreshes on change. */
 export interface ConfigStore {

@@ -1,6 +1,6 @@
 /** The status-bar item: how many incidents this window saw; a click opens the side view. */
 import * as vscode from 'vscode';
-import { Commands } from './commandIds';
+import { Commands } from './model/commandIds';
 import { Owner } from './disposables';
 import type { WorkspaceIncidentStore } from './incidentStore';
 

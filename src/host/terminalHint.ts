@@ -4,7 +4,7 @@
  * the shell starts), unless the user chose "Don't show again".
  */
 import * as vscode from 'vscode';
-import { Commands } from './commandIds';
+import { Commands } from './model/commandIds';
 import { Owner } from './disposables';
 import type { Services } from './services';
 

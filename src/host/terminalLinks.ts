@@ -4,10 +4,10 @@
  * `console: integratedTerminal` debug sessions), since links see rendered lines.
  */
 import * as vscode from 'vscode';
-import { Commands } from './commandIds';
-import type { IncidentCommandArgs } from './commandIds';
-import { detectInText } from './detection';
-import { linkSpans } from './lineLinks';
+import { Commands } from './model/commandIds';
+import type { IncidentCommandArgs } from './model/commandIds';
+import { detectText } from '../core/detect/detect';
+import { linkSpans } from './model/lineLinks';
 import type { Services } from './services';
 
 /** Longest terminal line scanned for links. */
@@ -26,7 +26,7 @@ export class FailureLinkProvider implements vscode.TerminalLinkProvider<FailureL
   provideTerminalLinks(context: vscode.TerminalLinkContext): FailureLink[] {
     const line = context.line;
     if (line.length === 0 || line.length > MAX_LINK_LINE) return [];
-    const incident = detectInText(line)[0];
+    const incident = detectText(line)[0];
     if (!incident) return [];
     const tooltip = vscode.l10n.t('Diagnose this connection (Connection Doctor)');
     return linkSpans(line, incident).map((s) => ({ startIndex: s.start, length: s.length, tooltip, line, terminalName: context.terminal.name }));

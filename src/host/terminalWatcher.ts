@@ -16,11 +16,12 @@ import * as vscode from 'vscode';
 import { maskSecrets } from '../core/diagnose/mask';
 import { completeTarget } from '../core/detect/commandLine';
 import type { Incident } from '../core/types';
-import { createDetector } from './detection';
+import { StreamDetector } from '../core/detect/stream';
 import { Owner } from './disposables';
 import type { IncidentReporter } from './reporter';
-import type { IncidentOrigin, Services } from './services';
-import { StreamFeed } from './streamFeed';
+import type { Services } from './services';
+import type { IncidentOrigin } from './model/incidentHistory';
+import { StreamFeed } from './model/streamFeed';
 
 /** Most incident ids remembered per command (to add the exit code once it ends). */
 const MAX_IDS_PER_RUN = 256;
@@ -109,7 +110,7 @@ export class TerminalWatcher extends Owner {
   }
 
   private feedFor(run: Run): StreamFeed {
-    return new StreamFeed(createDetector(), (incident: Incident) => {
+    return new StreamFeed(new StreamDetector(), (incident: Incident) => {
       const stored = this.reporter.report(completeTarget(incident, run.commandLine), { ...run.origin });
       if (stored && run.ids.size < MAX_IDS_PER_RUN) run.ids.add(stored.id);
     });

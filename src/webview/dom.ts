@@ -4,7 +4,6 @@
  * is attacker-controlled, so nothing here ever parses HTML (no innerHTML).
  */
 import type { Category, ProbeId } from '../core/types';
-import { bracketHost } from '../core/target/address';
 import type { OriginView } from '../shared/protocol';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
@@ -143,9 +142,4 @@ export function relativeTime(then: number, now: number): string {
 /** "12 ms", "1.4 s". */
 export function duration(ms: number): string {
   return ms < 1000 ? t('durationMs', Math.round(ms)) : t('durationSeconds', (ms / 1000).toFixed(1));
-}
-
-/** "host:port", with brackets around an IPv6 literal. */
-export function hostPort(host: string | null, port: number | null): string {
-  return `${host === null ? '?' : bracketHost(host)}:${port ?? '?'}`;
 }

@@ -6,7 +6,8 @@
 import type { IncidentGroupView, IncidentView, ToIncidents } from '../shared/protocol';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
-import { CATEGORY_ICON, append, button, categoryLabel, clear, h, hostPort, icon, originLabel, relativeTime } from './dom';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, h, icon, originLabel, relativeTime } from './dom';
+import { shownHostPort } from '../core/target/address';
 import { currentStrings, setStrings, t } from './l10n';
 import { onHostMessage, vscodeApi } from './vscodeApi';
 import { clip } from '../core/clip';
@@ -165,7 +166,7 @@ function renderGroup(g: IncidentGroupView, incidents: IncidentView[], now: numbe
     'button',
     { type: 'button', class: 'row-main group-main', title: t('diagnoseTarget', g.targetKey), 'data-focus-key': `group-${g.targetKey}` },
     icon(CATEGORY_ICON[g.category] ?? 'question', `category category-${g.category}`),
-    h('span', { class: 'target' }, hostPort(g.host, g.port)),
+    h('span', { class: 'target' }, shownHostPort(g.host, g.port)),
     h('span', { class: 'badge', 'aria-label': t('times', count) }, String(count)),
     g.muted ? h('span', { class: 'muted-tag', title: t('mutedTitle') }, icon('bell-slash'), h('span', { class: 'sr-only' }, t('muted'))) : null,
     h('span', { class: 'when' }, relativeTime(g.lastSeen, now)),

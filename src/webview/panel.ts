@@ -10,7 +10,8 @@ import { applyToPanel } from '../shared/panelModel';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
-import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, hostPort, icon, originLabel, probeLabel, relativeTime } from './dom';
+import { shownHostPort } from '../core/target/address';
+import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, icon, originLabel, probeLabel, relativeTime } from './dom';
 import { currentStrings, setStrings, t, tNodes } from './l10n';
 import { onHostMessage, vscodeApi } from './vscodeApi';
 
@@ -100,7 +101,7 @@ function render(): void {
 
 function renderHeader(m: PanelModel): HTMLElement {
   const inc = m.incident;
-  const target = hostPort(m.target.host, m.target.port);
+  const target = shownHostPort(m.target.host, m.target.port);
   const title = h(
     'h1',
     { class: 'title' },
@@ -385,7 +386,7 @@ function onMessage(msg: ToPanel): void {
       state = { model: msg.model, open: state?.model.run === msg.model.run ? state.open : {}, expanded: state?.expanded ?? [] };
       save();
       render();
-      if (msg.model.phase === 'running') announce(liveProgress, t('announceDiagnosing', hostPort(msg.model.target.host, msg.model.target.port)));
+      if (msg.model.phase === 'running') announce(liveProgress, t('announceDiagnosing', shownHostPort(msg.model.target.host, msg.model.target.port)));
       return;
     case 'probe':
       updateProbe(msg.run, msg.probe);

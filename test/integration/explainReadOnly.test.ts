@@ -2,7 +2,7 @@
 // while "Diagnose" on the same text still does.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands, EXPLAIN_SCHEME } from '../../src/host/commandIds';
+import { Commands, EXPLAIN_SCHEME } from '../../src/host/model/commandIds';
 import { incidentFor, refusedPort, testApi, waitFor } from './hostHelpers';
 
 describe('Host layer: Explain is read-only', function () {

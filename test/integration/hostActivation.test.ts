@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
+import { Commands } from '../../src/host/model/commandIds';
 import { testApi } from './hostHelpers';
 
 describe('Host layer: activation', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
+import { Commands } from '../../src/host/model/commandIds';
 import { testApi, waitFor } from './hostHelpers';
 
 const LOG = [

@@ -2,7 +2,7 @@
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { InternalTestApi } from '../../src/host/host';
-import type { StoredIncident } from '../../src/host/services';
+import type { StoredIncident } from '../../src/host/model/incidentHistory';
 
 export const EXTENSION_ID = 'connection-doctor.connection-doctor';
 

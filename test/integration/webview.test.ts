@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PROBE_IDS } from '../../src/core/types';
 import { STRING_KEYS } from '../../src/shared/strings';
-import { webviewTrace } from '../../src/host/webview/trace';
+import { webviewTrace } from '../../src/host/model/trace';
 import { refusedPort } from '../support/refusedPort';
 
 const EXTENSION_ID = 'connection-doctor.connection-doctor';

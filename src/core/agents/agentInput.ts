@@ -6,7 +6,6 @@
  */
 import { detectText } from '../detect/detect';
 import { parseTargetOrName, targetFromIncident } from '../probes/target';
-import { isLoopbackHost } from '../target/address';
 import type { Incident, Target } from '../types';
 
 /** Longest error text read (the detector needs the failure's lines, not a whole log). */
@@ -64,9 +63,4 @@ export function diagnoseSubject(input: Pick<DiagnoseToolInput, 'error' | 'target
   const target = targetFromIncident(incident);
   if (!target) return { error: `The ${incident.category} failure in "error" names no host and port: give "target" too.` };
   return { target, incident, note: null };
-}
-
-/** Whether the target is loopback (probing it needs no confirmation, as for Diagnose). */
-export function isLoopbackTarget(target: Target): boolean {
-  return isLoopbackHost(target.host);
 }

@@ -80,13 +80,13 @@ export function deriveFacts(target: Target, incident: Incident | null, probes: r
   return {
     errorAddress,
     errorFamily,
-    errorAddressLoopback: errorAddress ? isLoopback(errorAddress) : null,
+    errorAddressLoopback: errorAddress ? isLoopbackHost(errorAddress) : null,
     elapsedMs: incident?.elapsedMs ?? null,
-    targetLoopback: isLoopback(target.host),
+    targetLoopback: isLoopbackHost(target.host),
     listenerFamilies,
     errorAddressCovered: onPort && errorAddress ? onPort.some((l) => covers(l.address, errorAddress)) : null,
-    listenersLoopbackOnly: onPort ? onPort.length > 0 && onPort.every((l) => isLoopback(l.address)) : null,
-    targetNonLoopback: targetAddresses && targetAddresses.length > 0 ? targetAddresses.every((a) => !isLoopback(a)) : null,
+    listenersLoopbackOnly: onPort ? onPort.length > 0 && onPort.every((l) => isLoopbackHost(l.address)) : null,
+    targetNonLoopback: targetAddresses && targetAddresses.length > 0 ? targetAddresses.every((a) => !isLoopbackHost(a)) : null,
     familySplit: listeners ? covered.length > 0 && uncovered.some((u) => covered.every((c) => c.family !== u.family)) : null,
     tcpFamilySplit: tcp ? acceptedFamilies.size > 0 && refused.some((r) => !acceptedFamilies.has(r.family)) : null,
     familyMismatch:
@@ -119,8 +119,6 @@ export function familyOf(address: string): Family | null {
   return v === 4 || v === 6 ? v : null;
 }
 
-/** Loopback by name or address (localhost, *.localhost, 127.0.0.0/8, ::1, ::ffff:127.x). */
-export const isLoopback = isLoopbackHost;
 
 function servedFamilies(listenAddress: string): Family[] {
   // A :: listener is dual-stack by default (Linux bindv6only=0, Node's default), so it serves IPv4 too.

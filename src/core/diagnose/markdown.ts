@@ -12,7 +12,7 @@ export function fenced(text: string, language = 'text'): string {
   return `${fence}${language}\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
 }
 
-/** Escapes inline text so Markdown punctuation, HTML and links render literally. */
+/** Escapes inline text so Markdown punctuation, HTML, links and table pipes render literally (also for table cells). */
 export function inline(text: string): string {
   // Brackets are escaped, so parentheses can no longer form a link; line-start
   // markers (#, -, 1.) cannot occur because inline text never starts a line.
@@ -31,9 +31,4 @@ export function code(text: string): string {
   const ticks = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
-/** A table cell: inline-escaped and with pipes escaped. */
-export function cell(text: string): string {
-  return inline(text);
 }

@@ -5,9 +5,9 @@
  * whose fence is longer than any backtick run inside it.
  */
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
-import { hostPort } from '../target/address';
+import { hostPort, shownHostPort } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
-import { cell, code, fenced, inline } from './markdown';
+import { code, fenced, inline } from './markdown';
 import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
@@ -33,18 +33,18 @@ function incidentSection(d: Diagnosis): string[] {
   if (!i) return ['## Incident', '', 'No error text was given: the target was diagnosed directly.', ''];
   const facts: string[] = [`- Category: **${inline(i.category)}**${i.also.length ? ` (also ${i.also.map(inline).join(', ')})` : ''}`];
   if (i.code) facts.push(`- Code: ${code(i.code)}${i.syscall ? ` (syscall ${code(i.syscall)})` : ''}`);
-  if (i.host || i.port) facts.push(`- Named in the error: ${code(maskSecrets(`${i.host ?? '?'}:${i.port ?? '?'}`))}`);
+  if (i.host || i.port) facts.push(`- Named in the error: ${code(maskSecrets(shownHostPort(i.host, i.port)))}`);
   if (i.ecosystem) facts.push(`- Program: ${inline(i.ecosystem)}`);
   if (i.count > 1) facts.push(`- Seen ${i.count} times`);
   return ['## Incident', '', ...facts, '', fenced(maskSecrets(i.text)), ''];
 }
 
 function environmentSection(env: EnvironmentSnapshot): string[] {
-  const rows = [`| OS | ${cell(`${env.os} (${env.arch})`)} |`];
-  for (const [name, version] of Object.entries(env.runtimes)) rows.push(`| ${cell(name)} | ${cell(version)} |`);
+  const rows = [`| OS | ${inline(`${env.os} (${env.arch})`)} |`];
+  for (const [name, version] of Object.entries(env.runtimes)) rows.push(`| ${inline(name)} | ${inline(version)} |`);
   const proxies = Object.entries(env.proxy);
   const proxyRows = proxies.length
-    ? ['', '| Proxy setting | Value |', '| --- | --- |', ...proxies.map(([k, v]) => `| ${cell(k)} | ${code(maskSecrets(v))} |`)]
+    ? ['', '| Proxy setting | Value |', '| --- | --- |', ...proxies.map(([k, v]) => `| ${inline(k)} | ${code(maskSecrets(v))} |`)]
     : ['', 'No proxy variables are set.'];
   return ['## Environment', '', '| | |', '| --- | --- |', ...rows, ...proxyRows, ''];
 }
@@ -53,7 +53,7 @@ function probeSection(probes: readonly ProbeResult[]): string[] {
   if (probes.length === 0) return ['## Probes', '', 'No probe ran.', ''];
   const rows = probes.map((p) => {
     const error = p.error ? ` (${p.error.code})` : '';
-    return `| ${cell(p.id)} | ${cell(p.status)} | ${Math.round(p.ms)} ms | ${cell(maskSecrets(p.summary + error))} |`;
+    return `| ${inline(p.id)} | ${inline(p.status)} | ${Math.round(p.ms)} ms | ${inline(maskSecrets(p.summary + error))} |`;
   });
   return ['## Probes', '', '| Probe | Status | Time | Result |', '| --- | --- | ---: | --- |', ...rows, ''];
 }

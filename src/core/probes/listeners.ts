@@ -8,7 +8,7 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { endianness } from 'node:os';
 import type { ProbeResult, Target } from '../types';
-import { hostPort } from '../target/address';
+import { hostPort, unbracket } from '../target/address';
 import { budgetOf, guarded, result, since } from './budget';
 import { resolvedFor } from './tcp';
 import type { Address, Coverage, Family, Listener, ListenersData, ProbeContext } from './types';
@@ -99,11 +99,9 @@ export function parseSsBacklogs(text: string): Map<string, number> {
 function splitAddrPort(text: string): { address: string; port: number } | null {
   const i = text.lastIndexOf(':');
   if (i <= 0) return null;
-  let address = text.slice(0, i);
   const port = Number(text.slice(i + 1));
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return null;
-  if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
-  return { address, port };
+  return { address: unbracket(text.slice(0, i)), port };
 }
 
 /** Parses `lsof -nP -iTCP -sTCP:LISTEN -F pctn` output. */

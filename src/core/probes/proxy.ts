@@ -3,120 +3,29 @@
  * cases, NO_PROXY, VS Code's http.proxy), and whether that proxy answers and accepts a CONNECT.
  * Only the proxy is contacted; every URL reported has its credentials masked.
  */
-import { BlockList, isIP } from 'node:net';
 import { connect } from 'node:net';
 import type { ProbeResult, Target } from '../types';
+import { maskSecrets } from '../diagnose/mask';
 import { budgetOf, firstLine, guarded, result, since } from './budget';
 import { tcpAttempt } from './connect';
-import { hostPort } from '../target/address';
+import { hostPort, unbracket } from '../target/address';
 import { PROXY_VARS } from '../target/proxyVars';
-import { TLS_PORTS } from '../target/schemes';
 import { CONNECT_REPLY_CAP } from './limits';
+import { proxyFor } from './proxyChoice';
+import { defaultPort, SOCKS_PORT } from '../target/schemes';
 import { probeStep } from './step';
 import { isLocalHost } from './target';
 import type { ProbeContext, ProxyData } from './types';
-
-/** Masks the password (or a lone token) of a URL-ish string: scheme://user:***@host. */
-export function maskCredentials(value: string): string {
-  const sep = value.indexOf('://');
-  const start = sep >= 0 ? sep + 3 : 0;
-  const end = [value.indexOf('/', start), value.indexOf('?', start), value.indexOf('#', start)].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), value.length);
-  const authority = value.slice(start, end);
-  const at = authority.lastIndexOf('@');
-  if (at < 0) return value;
-  const userinfo = authority.slice(0, at);
-  const colon = userinfo.indexOf(':');
-  const masked = colon >= 0 ? `${userinfo.slice(0, colon)}:***` : '***';
-  return `${value.slice(0, start)}${masked}@${authority.slice(at + 1)}${value.slice(end)}`;
-}
-
-function envValue(env: NodeJS.ProcessEnv, lower: string): { name: string; value: string } | null {
-  for (const name of [lower, lower.toUpperCase()]) {
-    const v = env[name];
-    if (v !== undefined && v.trim() !== '') return { name, value: v.trim() };
-  }
-  return null;
-}
-
-function bareHost(host: string): string {
-  const h = host.toLowerCase();
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-}
-
-/** The NO_PROXY entry that exempts host:port, or null. Supports *, suffixes (.x, *.x, x), host:port, IPs and CIDR. */
-export function noProxyMatch(noProxy: string, host: string, port: number): string | null {
-  const h = bareHost(host).split('%')[0] ?? '';
-  const hostIsIp = isIP(h);
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === '') continue;
-    if (entry === '*') return raw.trim();
-    let name = entry;
-    let entryPort: number | null = null;
-    const slash = name.indexOf('/');
-    if (slash < 0) {
-      const lastColon = name.lastIndexOf(':');
-      const closing = name.lastIndexOf(']');
-      if (lastColon > closing && (name.startsWith('[') || name.indexOf(':') === lastColon)) {
-        const p = Number(name.slice(lastColon + 1));
-        if (Number.isInteger(p) && p > 0) {
-          entryPort = p;
-          name = name.slice(0, lastColon);
-        }
-      }
-    }
-    if (entryPort !== null && entryPort !== port) continue;
-    name = bareHost(name);
-    if (slash >= 0 && hostIsIp) {
-      const [net, bitsText] = name.split('/');
-      const bits = Number(bitsText);
-      const type = isIP(net ?? '');
-      if (type !== 0 && type === hostIsIp && Number.isInteger(bits)) {
-        try {
-          const list = new BlockList();
-          list.addSubnet(net ?? '', bits, type === 6 ? 'ipv6' : 'ipv4');
-          if (list.check(h, type === 6 ? 'ipv6' : 'ipv4')) return raw.trim();
-        } catch {
-          // an invalid prefix length matches nothing
-        }
-      }
-      continue;
-    }
-    if (isIP(name)) {
-      if (name === h) return raw.trim();
-      continue;
-    }
-    const suffix = name.startsWith('*.') ? name.slice(2) : name.startsWith('.') ? name.slice(1) : name;
-    if (suffix !== '' && (h === suffix || h.endsWith(`.${suffix}`))) return raw.trim();
-  }
-  return null;
-}
-
-/** The proxy URL a client would use for the target and where it came from. */
-export function proxyFor(target: Target, env: NodeJS.ProcessEnv, vscodeProxy: string | null | undefined): Pick<ProxyData, 'scheme' | 'proxyForTarget' | 'source' | 'bypassedBy'> & { raw: string | null } {
-  const s = target.scheme;
-  const scheme = s === null ? (TLS_PORTS.has(target.port) ? 'https' : 'http') : s === 'wss' ? 'https' : s === 'ws' ? 'http' : s;
-  const noProxy = envValue(env, 'no_proxy');
-  const bypassedBy = noProxy ? noProxyMatch(noProxy.value, target.host, target.port) : null;
-  let found: { name: string; value: string } | null = null;
-  if (scheme === 'http' || scheme === 'https') found = envValue(env, `${scheme}_proxy`) ?? envValue(env, 'all_proxy');
-  else found = envValue(env, 'all_proxy');
-  if (!found && vscodeProxy && (scheme === 'http' || scheme === 'https')) found = { name: 'vscode', value: vscodeProxy };
-  if (!found) return { scheme, proxyForTarget: null, source: null, bypassedBy: null, raw: null };
-  if (bypassedBy) return { scheme, proxyForTarget: null, source: found.name, bypassedBy, raw: null };
-  return { scheme, proxyForTarget: maskCredentials(found.value), source: found.name, bypassedBy: null, raw: found.value };
-}
 
 /** Host, port and basic credentials of a proxy URL (http://, https://, socks5://; bare host:port means http). */
 export function parseProxyUrl(raw: string): { protocol: string; host: string; port: number; auth: string | null } | null {
   try {
     const u = new URL(raw.includes('://') ? raw : `http://${raw}`);
     const protocol = u.protocol.replace(':', '');
-    const defaults: Record<string, number> = { http: 80, https: 443, socks: 1080, socks4: 1080, socks4a: 1080, socks5: 1080, socks5h: 1080 };
-    const port = u.port ? Number(u.port) : defaults[protocol];
-    if (port === undefined || !u.hostname) return null;
+    const port = u.port ? Number(u.port) : protocol === 'http' || protocol === 'https' ? defaultPort(protocol) : /^socks(?:4a?|5h?)?$/.test(protocol) ? SOCKS_PORT : null;
+    if (port === null || !u.hostname) return null;
     const auth = u.username ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : null;
-    return { protocol, host: bareHost(u.hostname), port, auth };
+    return { protocol, host: unbracket(u.hostname.toLowerCase()), port, auth };
   } catch {
     return null;
   }
@@ -154,9 +63,9 @@ export function proxyProbe(target: Target, ctx: ProbeContext): Promise<ProbeResu
     const data = empty();
     for (const name of PROXY_VARS) {
       const v = ctx.env[name];
-      if (v !== undefined && v.trim() !== '') data.env[name] = maskCredentials(v.trim());
+      if (v !== undefined && v.trim() !== '') data.env[name] = maskSecrets(v.trim());
     }
-    data.vscodeProxy = ctx.vscodeProxy ? maskCredentials(ctx.vscodeProxy) : null;
+    data.vscodeProxy = ctx.vscodeProxy ? maskSecrets(ctx.vscodeProxy) : null;
     const chosen = proxyFor(target, ctx.env, ctx.vscodeProxy);
     data.scheme = chosen.scheme;
     data.proxyForTarget = chosen.proxyForTarget;

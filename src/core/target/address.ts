@@ -14,6 +14,11 @@ export function hostPort(host: string, port: number | null | undefined): string 
   return port === null || port === undefined ? h : `${h}:${port}`;
 }
 
+/** "host:port" for display when either may be unknown: "?" stands in, IPv6 literals get brackets. */
+export function shownHostPort(host: string | null, port: number | null): string {
+  return `${host === null ? '?' : bracketHost(host)}:${port ?? '?'}`;
+}
+
 /** A host for a URL authority: brackets, and the IPv6 zone's `%` escaped as RFC 6874 asks. */
 export function urlHost(host: string): string {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

@@ -17,6 +17,9 @@ export const SCHEME_PORTS: Readonly<Record<string, number>> = {
   grpc: 80, grpcs: 443, elasticsearch: 9200, zookeeper: 2181, etcd: 2379,
 };
 
+/** Default port of a SOCKS proxy URL (socks://, socks4://, socks4a://, socks5://, socks5h://). */
+export const SOCKS_PORT = 1080;
+
 /** Schemes whose connection starts with TLS. */
 export const TLS_SCHEMES: ReadonlySet<string> = new Set([
   'https', 'wss', 'rediss', 'amqps', 'mqtts', 'ftps', 'smtps', 'imaps', 'pop3s', 'ldaps', 'grpcs',

@@ -5,7 +5,7 @@
  */
 import { Owner } from '../disposables';
 import type { Services } from '../services';
-import { LmTools, MCP_PROVIDER_ID } from './agentModel';
+import { LmTools, MCP_PROVIDER_ID } from '../model/agentModel';
 import { newerApi } from './lmApi';
 import { diagnoseTool, explainTool, incidentsTool } from './lmTools';
 import { McpServerProvider } from './mcpProvider';

@@ -7,11 +7,11 @@
 import * as vscode from 'vscode';
 import { incidentInText } from '../../core/agents/agentInput';
 import { hostPort } from '../../core/target/address';
-import { CONFIG_BOUNDS, intFrom } from '../configModel';
-import { loadEngine } from '../engineLoader';
+import { CONFIG_BOUNDS, intFrom } from '../model/configModel';
+import { loadEngine } from '../model/engineLoader';
 import type { Services } from '../services';
-import type { LmDiagnoseInput, LmExplainInput, LmIncidentsInput } from './agentModel';
-import { incidentsText, lmDiagnoseSubject, probeConfirmation, refusal } from './agentModel';
+import type { LmDiagnoseInput, LmExplainInput, LmIncidentsInput } from '../model/agentModel';
+import { incidentsText, lmDiagnoseSubject, probeConfirmation, refusal } from '../model/agentModel';
 import type { LmPreparedToolInvocation, LmTool, LmToolResult, NewerVscodeApi } from './lmApi';
 
 type ResultApi = Required<Pick<NewerVscodeApi, 'LanguageModelToolResult' | 'LanguageModelTextPart'>>;

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { Owner } from '../disposables';
-import { MCP_SERVER_LABEL, mcpLaunch } from './agentModel';
+import { MCP_SERVER_LABEL, mcpLaunch } from '../model/agentModel';
 import type { McpDefinitionProvider, McpStdioDefinition, NewerVscodeApi } from './lmApi';
 
 /** {@link McpDefinitionProvider} of the bundled server. */

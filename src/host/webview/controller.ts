@@ -8,8 +8,8 @@ import type { FromIncidents, FromPanel, ToIncidents, ToPanel, ToWebview } from '
 import { FROM_INCIDENTS, FROM_PANEL, validateMessage } from '../../shared/protocol';
 import { translateStrings } from '../../shared/strings';
 import type { WebviewStrings } from '../../shared/strings';
-import { buildWebviewHtml, createNonce } from './html';
-import { recordTrace } from './trace';
+import { buildWebviewHtml, createNonce } from '../model/html';
+import { recordTrace } from '../model/trace';
 
 /** The two pages, with what each may send and receive. */
 export interface WebviewKinds {

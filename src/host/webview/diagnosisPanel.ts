@@ -11,11 +11,11 @@ import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
 import { WebviewController } from './controller';
-import { loadEngine } from '../engineLoader';
+import { loadEngine } from '../model/engineLoader';
 import { applyToPanel } from '../../shared/panelModel';
-import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from './views';
-import { Views } from '../commandIds';
-import { isIgnoredHost } from '../configModel';
+import { initialModel, probeRow, restoredModel, terminalCommand, terminalShell, whereView } from '../model/views';
+import { Views } from '../model/commandIds';
+import { isIgnoredHost } from '../model/configModel';
 
 /** View type of the panel (also the serializer's id; `onWebviewPanel:` activation uses it). */
 export const DIAGNOSIS_VIEW_TYPE = Views.diagnosisPanel;

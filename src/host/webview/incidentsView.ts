@@ -5,11 +5,11 @@
 import * as vscode from 'vscode';
 import type { FromIncidents, ToIncidents } from '../../shared/protocol';
 import { assertNever, targetKeyOf } from '../../shared/protocol';
-import { Commands } from '../commandIds';
-import type { IncidentCommandArgs } from '../commandIds';
+import { Commands } from '../model/commandIds';
+import type { IncidentCommandArgs } from '../model/commandIds';
 import type { Services } from '../services';
 import { WebviewController } from './controller';
-import { groupIncidents } from './views';
+import { groupIncidents } from '../model/views';
 
 /** Serves the `connectionDoctor.incidents` webview view. */
 export class IncidentsViewProvider implements vscode.WebviewViewProvider {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { mcpLaunch } from '../../../src/host/agents/agentModel';
+import { mcpLaunch } from '../../../src/host/model/agentModel';
 import { refusedPort } from '../../support/refusedPort';
 
 const REPO = join(__dirname, '..', '..', '..');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/v4';
 import { diagnoseInput, explainInput } from '../../../src/cli/mcpSchemas';
-import { LmTools, MCP_PROVIDER_ID } from '../../../src/host/agents/agentModel';
+import { LmTools, MCP_PROVIDER_ID } from '../../../src/host/model/agentModel';
 
 const root = join(__dirname, '..', '..', '..');
 interface LmToolContribution {

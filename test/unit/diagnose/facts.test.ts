@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { addressInText, elapsedInText, incidentTarget } from '../../../src/core/detect/extract';
-import { covers, deriveFacts, isLoopback } from '../../../src/core/diagnose/facts';
+import { covers, deriveFacts } from '../../../src/core/diagnose/facts';
+import { isLoopbackHost } from '../../../src/core/target/address';
 import type { Incident, Target } from '../../../src/core/types';
 
 const TARGET: Target = { host: 'localhost', port: 5432, scheme: null, url: null };
@@ -37,7 +38,7 @@ describe('facts derived from the incident', () => {
     assert.ok(!covers('0.0.0.0', '::1'));
     assert.ok(!covers('127.0.0.1', '::1'));
     assert.ok(covers('::ffff:127.0.0.1', '127.0.0.1'));
-    assert.ok(isLoopback('localhost') && isLoopback('127.0.0.2') && isLoopback('::1') && !isLoopback('198.51.100.2'));
+    assert.ok(isLoopbackHost('localhost') && isLoopbackHost('127.0.0.2') && isLoopbackHost('::1') && !isLoopbackHost('198.51.100.2'));
   });
 });
 

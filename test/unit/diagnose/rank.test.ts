@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { rankCauses } from '../../../src/core/diagnose/rank';
-import { explainCategory, likelyCausesOffline } from '../../../src/core/diagnose/offline';
+import { likelyCausesOffline } from '../../../src/core/diagnose/offline';
+import { explainCategory } from '../../../src/core/knowledge/categories';
 import type { Incident } from '../../../src/core/types';
 import { fixture, loadFixtures } from './fixtures';
 import { REQUIRED_CAUSES } from '../../support/requiredCauses';

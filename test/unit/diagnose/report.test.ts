@@ -31,6 +31,12 @@ describe('Markdown report', () => {
     assert.ok(md.includes('| node | '));
   });
 
+  it('writes the address named in the error with IPv6 brackets', () => {
+    const d = diagnosisOf('no-listener');
+    const md = renderReport({ ...d, incident: { ...(d.incident as Incident), host: '::1', port: 5432 } }, snapshotEnvironment({ env: {} }));
+    assert.ok(md.includes('- Named in the error: `[::1]:5432`'), md.split('\n').find((l) => l.includes('Named in')));
+  });
+
   it('masks credentials and cannot be broken out of by the error text', () => {
     const evil = 'Error: connect ECONNREFUSED 127.0.0.1:5432 url=postgres://u:topsecret@db/x?password=abc\n```\n# injected heading\n```';
     const md = renderReport(diagnosisOf('no-listener', evil), snapshotEnvironment({ env: {} }));

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Incident } from '../../../src/core/types';
-import { incidentsText, lmDiagnoseSubject, probeConfirmation, refusal, sinceEpoch } from '../../../src/host/agents/agentModel';
-import { IncidentHistory } from '../../../src/host/incidentHistory';
-import { formatPlain } from '../../../src/host/wording';
+import { incidentsText, lmDiagnoseSubject, probeConfirmation, refusal, sinceEpoch } from '../../../src/host/model/agentModel';
+import { IncidentHistory } from '../../../src/host/model/incidentHistory';
+import { formatPlain } from '../../../src/host/model/wording';
 import { detectText } from '../../../src/core/detect/detect';
 
 function incidentOf(text: string, at: number): Incident {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Config } from '../../../src/host/services';
-import { CONFIG_DEFAULTS, configFrom, effectiveValue, hostsFrom, intFrom, isIgnoredHost } from '../../../src/host/configModel';
+import type { Config } from '../../../src/host/model/configModel';
+import { CONFIG_DEFAULTS, configFrom, effectiveValue, hostsFrom, intFrom, isIgnoredHost } from '../../../src/host/model/configModel';
 
 const from = (raw: Partial<Record<keyof Config, unknown>>): Readonly<Config> => configFrom((k) => raw[k]);
 

@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views } from '../../../src/host/commandIds';
-import { CONFIG_BOUNDS, CONFIG_DEFAULTS, RESTRICTED_KEYS } from '../../../src/host/configModel';
+import { Commands, Views } from '../../../src/host/model/commandIds';
+import { CONFIG_BOUNDS, CONFIG_DEFAULTS, RESTRICTED_KEYS } from '../../../src/host/model/configModel';
 
 const root = join(__dirname, '..', '..', '..');
 interface Pkg {

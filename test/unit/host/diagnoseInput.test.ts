@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readDiagnoseInput, validateDiagnoseInput } from '../../../src/host/diagnoseInput';
-import { formatPlain } from '../../../src/host/wording';
+import { readDiagnoseInput, validateDiagnoseInput } from '../../../src/host/model/diagnoseInput';
+import { formatPlain } from '../../../src/host/model/wording';
 
 const validate = (v: string): string | undefined => validateDiagnoseInput(v, formatPlain);
 

@@ -1,6 +1,6 @@
 // Incident literals for the host's pure tests (the detector is tested in test/unit/detect).
 import type { Incident } from '../../../src/core/types';
-import type { IncidentOrigin, StoredIncident } from '../../../src/host/services';
+import type { IncidentOrigin, StoredIncident } from '../../../src/host/model/incidentHistory';
 
 /** An incident with sensible defaults; override what a test is about. */
 export function incident(over: Partial<Incident> = {}): Incident {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { IncidentHistory, MAX_MUTED, MAX_TEXT_CHARS, sanitizeStored } from '../../../src/host/incidentHistory';
+import { IncidentHistory, MAX_MUTED, MAX_TEXT_CHARS, sanitizeStored } from '../../../src/host/model/incidentHistory';
 import { incident } from './fixtures';
 
 const origin = { kind: 'terminal' as const, name: 't' };

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { Commands, commandUri, parseIncidentArgs } from '../../../src/host/commandIds';
-import { outputOf } from '../../../src/host/debugOutput';
-import { HOVER_COMMANDS, explanationMarkdown, hoverMarkdown, hoverModelOf } from '../../../src/host/hoverModel';
-import { linkSpans } from '../../../src/host/lineLinks';
-import { formatPlain } from '../../../src/host/wording';
+import { Commands, commandUri, parseIncidentArgs } from '../../../src/host/model/commandIds';
+import { outputOf } from '../../../src/host/model/debugOutput';
+import { HOVER_COMMANDS, explanationMarkdown, hoverMarkdown, hoverModelOf } from '../../../src/host/model/hoverModel';
+import { linkSpans } from '../../../src/host/model/lineLinks';
+import { formatPlain } from '../../../src/host/model/wording';
 import type { RankedCause } from '../../../src/core/types';
 import { incident } from './fixtures';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Incident } from '../../../src/core/types';
-import { SLICE_CHARS, StreamFeed } from '../../../src/host/streamFeed';
-import type { ChunkDetector } from '../../../src/host/streamFeed';
+import { SLICE_CHARS, StreamFeed } from '../../../src/host/model/streamFeed';
+import type { ChunkDetector } from '../../../src/host/model/streamFeed';
 import { incident } from './fixtures';
 
 /** Records what it is fed; reports one incident per "FAIL" it sees at a line start. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { NotificationGate, formatPlain, notificationMessage, targetLabel } from '../../../src/host/wording';
+import { NotificationGate, formatPlain, notificationMessage, targetLabel } from '../../../src/host/model/wording';
 import { stored } from './fixtures';
 
 describe('notification wording', () => {

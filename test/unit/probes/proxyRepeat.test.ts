@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { maskCredentials, noProxyMatch, parseProxyUrl, proxyFor, proxyProbe } from '../../../src/core/probes/proxy';
+import { parseProxyUrl, proxyProbe } from '../../../src/core/probes/proxy';
+import { noProxyMatch, proxyFor } from '../../../src/core/probes/proxyChoice';
 import { percentile, repeatProbe } from '../../../src/core/probes/repeat';
 import type { FaultServer } from '../../faults/servers';
 import { connectProxy, httpServer, refusingPort, resettingServer } from '../../faults/servers';
@@ -14,10 +15,11 @@ describe('probes/proxy', function () {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  it('masks credentials', () => {
-    assert.equal(maskCredentials('http://user:p%40ss@proxy:3128'), 'http://user:***@proxy:3128');
-    assert.equal(maskCredentials('http://token@proxy:3128/x'), 'http://***@proxy:3128/x');
-    assert.equal(maskCredentials('proxy:3128'), 'proxy:3128');
+  it('masks credentials with the one masker', () => {
+    const shown = (v: string): string | null => proxyFor(target('https://x.test'), { HTTPS_PROXY: v }, null).proxyForTarget;
+    assert.equal(shown('http://user:p%40ss@proxy:3128'), 'http://user:****@proxy:3128');
+    assert.equal(shown('http://ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789@proxy:3128/x'), 'http://ghp_****@proxy:3128/x');
+    assert.equal(shown('proxy:3128'), 'proxy:3128');
   });
 
   it('matches NO_PROXY like curl: *, suffixes, leading dots, ports, IPs, CIDR', () => {
@@ -48,6 +50,10 @@ describe('probes/proxy', function () {
     assert.equal(proxyFor(target('https://x.test'), {}, 'http://vs:8888').source, 'vscode');
     assert.deepEqual(parseProxyUrl('http://u:p@h:3128'), { protocol: 'http', host: 'h', port: 3128, auth: 'u:p' });
     assert.equal(parseProxyUrl('socks5://h')?.port, 1080);
+    assert.equal(parseProxyUrl('socks5h://h')?.port, 1080);
+    assert.equal(parseProxyUrl('https://h')?.port, 443);
+    assert.equal(parseProxyUrl('http://[::1]')?.host, '::1');
+    assert.equal(parseProxyUrl('ftp://h'), null);
   });
 
   it('says direct when no proxy is configured', async () => {
@@ -71,7 +77,7 @@ describe('probes/proxy', function () {
     assert.equal(r.status, 'fail');
     const text = JSON.stringify(r);
     assert.ok(!text.includes('s3cret'), 'password leaked');
-    assert.ok(text.includes('alice:***@'));
+    assert.ok(text.includes('alice:****@'));
   });
 
   it('reports a proxy that denies CONNECT and one that is down', async () => {

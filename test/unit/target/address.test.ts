@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bracketHost, hostPort, isLocalhostName, isLoopbackAddress, isLoopbackHost, isWildcardAddress, splitHostPort, urlHost } from '../../../src/core/target/address';
+import { bracketHost, hostPort, shownHostPort, isLocalhostName, isLoopbackAddress, isLoopbackHost, isWildcardAddress, splitHostPort, urlHost } from '../../../src/core/target/address';
 import { clip } from '../../../src/core/clip';
 import { defaultPort, programScheme, SCHEME_PORTS, TLS_SCHEMES } from '../../../src/core/target/schemes';
 
@@ -11,6 +11,9 @@ describe('target/address', () => {
     assert.equal(hostPort('db.internal', null), 'db.internal');
     assert.equal(hostPort('fe80::1%eth0', undefined), '[fe80::1%eth0]');
     assert.equal(bracketHost('example.com'), 'example.com');
+    assert.equal(shownHostPort('::1', 443), '[::1]:443');
+    assert.equal(shownHostPort(null, 5432), '?:5432');
+    assert.equal(shownHostPort('db', null), 'db:?');
   });
 
   it('escapes an IPv6 zone for a URL authority', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildWebviewHtml, contentSecurityPolicy, createNonce, escapeHtml } from '../../../src/host/webview/html';
+import { buildWebviewHtml, contentSecurityPolicy, createNonce, escapeHtml } from '../../../src/host/model/html';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import { fillCommand } from '../../../src/core/diagnose/template';
 import type { RankedCause, Target, VerifyCommand } from '../../../src/core/types';
 import { PROBE_IDS } from '../../../src/core/types';
-import type { StoredIncident } from '../../../src/host/services';
+import type { StoredIncident } from '../../../src/host/model/incidentHistory';
 import {
   groupIncidents,
   initialModel,
   probeRow,
-  programProxyFor,
   restoredModel,
   terminalCommand,
   terminalShell,
   toIncidentView,
-} from '../../../src/host/webview/views';
+  whereView,
+} from '../../../src/host/model/views';
 import { applyProbeRow, settleRows } from '../../../src/shared/panelModel';
 
 function incident(over: Partial<StoredIncident>): StoredIncident {
@@ -88,12 +88,18 @@ describe('webview views', () => {
   });
 
   it('reads the program\'s proxy from its environment, honouring NO_PROXY, with credentials masked', () => {
+    const programProxy = (t: Target, env: NodeJS.ProcessEnv): string | null => whereView(t, null, 'm', env, 'http://vs:8888').programProxy;
     const https: Target = { host: 'api.example.com', port: 443, scheme: 'https', url: 'https://api.example.com' };
-    assert.equal(programProxyFor(https, {}), null);
-    assert.equal(programProxyFor(https, { HTTPS_PROXY: 'http://u:pw123456@proxy:3128' }), 'http://u:****@proxy:3128');
-    assert.equal(programProxyFor(https, { https_proxy: 'http://proxy:1', NO_PROXY: 'localhost,.example.com' }), null);
-    assert.equal(programProxyFor(target, { HTTP_PROXY: 'http://proxy:1' }), 'http://proxy:1');
-    assert.equal(programProxyFor(target, { ALL_PROXY: 'socks5://proxy:1080', no_proxy: '*' }), null);
+    assert.equal(programProxy(https, {}), null);
+    assert.equal(programProxy(https, { HTTPS_PROXY: 'http://u:pw123456@proxy:3128' }), 'http://u:****@proxy:3128');
+    assert.equal(programProxy(https, { https_proxy: 'http://proxy:1', NO_PROXY: 'localhost,.example.com' }), null);
+    assert.equal(programProxy(target, { HTTP_PROXY: 'http://proxy:1' }), 'http://proxy:1');
+    assert.equal(programProxy(target, { ALL_PROXY: 'socks5://proxy:1080', no_proxy: '*' }), null);
+    // The proxy probe's resolver, not a second one: CIDR entries in NO_PROXY, and port 443 means HTTPS_PROXY.
+    assert.equal(programProxy({ host: '10.1.2.3', port: 80, scheme: 'http', url: null }, { HTTP_PROXY: 'http://proxy:1', NO_PROXY: '10.0.0.0/8' }), null);
+    assert.equal(programProxy({ host: 'h.test', port: 443, scheme: null, url: null }, { HTTP_PROXY: 'http://plain:1', HTTPS_PROXY: 'http://tls:2' }), 'http://tls:2');
+    // VS Code's http.proxy is beside the program's view, never taken for it.
+    assert.equal(programProxy(https, {}), null);
   });
 
   describe('run in terminal', () => {

@@ -3,6 +3,7 @@
  * first frame must be SETTINGS (RFC 9113 section 3.4); with HTTP/1.1 a HEAD request's status
  * line and Server header (RFC 9112).
  */
+import { hostPort } from '../../target/address';
 import { printable } from '../budget';
 import { linesOf, notThis } from './protocol';
 import type { ServiceModule } from './protocol';
@@ -24,8 +25,7 @@ export const http: ServiceModule = {
       if (b.length >= 9 && b[3] === 4) return { recognized: true, said: `chose h2 by ALPN and sent its SETTINGS`, version: 'HTTP/2', details: tls };
       return notThis('chose h2 by ALPN but sent no SETTINGS frame');
     }
-    const host = ctx.host.includes(':') ? `[${ctx.host}]` : ctx.host;
-    s.write(`HEAD / HTTP/1.1\r\nHost: ${host}:${ctx.port}\r\nUser-Agent: connection-doctor\r\nConnection: close\r\n\r\n`);
+    s.write(`HEAD / HTTP/1.1\r\nHost: ${hostPort(ctx.host, ctx.port)}\r\nUser-Agent: connection-doctor\r\nConnection: close\r\n\r\n`);
     const b = await s.read((x) => x.includes('\r\n\r\n') || x.length >= 8192);
     const lines = linesOf(b);
     const status = lines[0] ?? '';

@@ -1,6 +1,6 @@
 /** Where a failure line gets its terminal links (pure, no 'vscode'). */
-import { hostPort } from '../core/target/address';
-import type { Incident } from '../core/types';
+import { hostPort } from '../../core/target/address';
+import type { Incident } from '../../core/types';
 
 /** Where in a line to put links: the host:port (or host) and the error code, else the whole trimmed line. */
 export function linkSpans(line: string, incident: Incident): Array<{ start: number; length: number }> {

@@ -2,9 +2,9 @@
  * What the user typed or selected for "Diagnose connection": a URL, host:port,
  * or a pasted error text. Pure (no 'vscode'), so the input box's validation is unit-tested.
  */
-import { parseTarget, targetFromIncident } from '../core/probes/target';
-import type { Incident, Target } from '../core/types';
-import { detectInText } from './detection';
+import { parseTarget, targetFromIncident } from '../../core/probes/target';
+import type { Incident, Target } from '../../core/types';
+import { detectText } from '../../core/detect/detect';
 import type { Translate } from './wording';
 
 /** Longest text accepted in the input box or from a selection. */
@@ -25,11 +25,11 @@ export function readDiagnoseInput(value: string, t: Translate): DiagnoseInput {
   if (looksLikeTarget) {
     const parsed = parseTarget(text);
     if (!('error' in parsed)) return { kind: 'target', target: parsed };
-    const incident = detectInText(text)[0];
+    const incident = detectText(text)[0];
     if (incident) return { kind: 'incident', incident, target: targetFromIncident(incident) };
     return { kind: 'error', message: t('Not a target: {0}. Enter a URL, host:port, or paste an error message.', parsed.error) };
   }
-  const incident = detectInText(text)[0];
+  const incident = detectText(text)[0];
   if (incident) return { kind: 'incident', incident, target: targetFromIncident(incident) };
   return { kind: 'error', message: t('No connection failure found in this text. Enter a URL, host:port, or paste an error message.') };
 }

@@ -5,15 +5,15 @@
  */
 import { join } from 'node:path';
 import type { DiagnoseSubject, DiagnoseToolInput } from '../../core/agents/agentInput';
-import { diagnoseSubject, isLoopbackTarget } from '../../core/agents/agentInput';
+import { diagnoseSubject } from '../../core/agents/agentInput';
 import { maskSecrets } from '../../core/diagnose/mask';
 import { targetFromIncident } from '../../core/probes/target';
-import { hostPort } from '../../core/target/address';
+import { hostPort, isLoopbackHost } from '../../core/target/address';
 import type { Target } from '../../core/types';
-import { isIgnoredHost } from '../configModel';
-import type { IncidentStore, StoredIncident } from '../services';
-import type { Translate } from '../wording';
-import { targetLabel } from '../wording';
+import { isIgnoredHost } from './configModel';
+import type { IncidentHistory, StoredIncident } from './incidentHistory';
+import type { Translate } from './wording';
+import { targetLabel } from './wording';
 import { clip } from '../../core/clip';
 
 /** Tool names (contributes.languageModelTools; a unit test compares them). */
@@ -74,7 +74,7 @@ function str(v: unknown): string | undefined {
  * What the diagnose tool probes: an incident by id, the error text and/or target,
  * else the latest incident of this window's history.
  */
-export function lmDiagnoseSubject(input: LmDiagnoseInput, store: Pick<IncidentStore, 'get' | 'latest'>): DiagnoseSubject & { stored?: StoredIncident } {
+export function lmDiagnoseSubject(input: LmDiagnoseInput, store: Pick<IncidentHistory, 'get' | 'latest'>): DiagnoseSubject & { stored?: StoredIncident } {
   const id = str(input.incidentId);
   if (id !== undefined) {
     const stored = store.get(id);
@@ -104,7 +104,8 @@ export function refusal(target: Target, ignoredHosts: readonly string[]): string
  * host, or any probe requested in Restricted Mode, is confirmed by the user first.
  */
 export function probeConfirmation(target: Target, trusted: boolean, t: Translate): { title: string; message: string } | null {
-  if (trusted && isLoopbackTarget(target)) return null;
+  // A loopback target needs no confirmation, as for Diagnose.
+  if (trusted && isLoopbackHost(target.host)) return null;
   const where = hostPort(target.host, target.port);
   return {
     title: t('Probe {0}?', where),

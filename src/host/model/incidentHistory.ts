@@ -1,14 +1,31 @@
 /**
  * The bounded incident history as plain data (no 'vscode'): folding repeats,
  * the bound, muted targets and (de)serialisation for workspaceState. The VS Code
- * wrapper in incidentStore.ts adds events and persistence.
+ * wrapper in src/host/incidentStore.ts adds events and persistence.
  */
-import { maskSecrets } from '../core/diagnose/mask';
-import type { Incident } from '../core/types';
-import { CATEGORIES } from '../core/types';
-import { targetKeyOf } from '../shared/protocol';
-import type { IncidentOrigin, StoredIncident } from './services';
-import { clip } from '../core/clip';
+import { maskSecrets } from '../../core/diagnose/mask';
+import type { Incident } from '../../core/types';
+import { CATEGORIES } from '../../core/types';
+import { targetKeyOf } from '../../shared/protocol';
+import { clip } from '../../core/clip';
+
+/** Where an incident was seen. */
+export interface IncidentOrigin {
+  kind: 'terminal' | 'debug' | 'file' | 'manual';
+  /** Terminal name, debug session name, or file name. */
+  name: string;
+  /** Debug type, for debug sessions. */
+  debugType?: string;
+  commandLine?: string;
+  cwd?: string;
+  exitCode?: number;
+}
+
+/** An incident as the extension keeps it: the detector's fields plus an id and its origin. */
+export interface StoredIncident extends Incident {
+  id: string;
+  origin: IncidentOrigin;
+}
 
 /** Longest failure text kept per incident (output is untrusted and may be huge). */
 export const MAX_TEXT_CHARS = 2_000;

@@ -3,22 +3,9 @@
  * The offline cause ranking is loaded lazily: it pulls in the knowledge base of
  * causes, which activation does not need.
  */
-import type { Incident, RankedCause } from '../core/types';
-import type { ChunkDetector } from './streamFeed';
-import { detectAtLine, detectText } from '../core/detect/detect';
-import { StreamDetector } from '../core/detect/stream';
+import type { Incident, RankedCause } from '../../core/types';
+import { detectAtLine } from '../../core/detect/detect';
 import { loadEngine } from './engineLoader';
-
-/** A new stream detector (one per terminal command, debug category or scanned document). */
-export function createDetector(): ChunkDetector {
-  const d = new StreamDetector();
-  return { write: (chunk) => d.write(chunk), end: () => d.end(), flush: () => d.flush() };
-}
-
-/** The failures in a piece of text (a line, a selection, pasted text). */
-export function detectInText(text: string): Incident[] {
-  return detectText(text);
-}
 
 /** A failure found at a document line, with the 0-based line range it spans. */
 export interface LineHit {

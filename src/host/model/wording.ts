@@ -3,11 +3,12 @@
  * rule deciding when to notify. Pure (no 'vscode'): the host passes
  * `vscode.l10n.t` as `t`, tests pass {@link formatPlain}.
  */
-import type { Category } from '../core/types';
+import type { Category } from '../../core/types';
 // The webviews' table: a category or an origin reads the same in a toast, a hover and the panel.
-import { STRINGS } from '../shared/strings';
-import { hostPort } from '../core/target/address';
-import type { Config, IncidentOrigin, StoredIncident } from './services';
+import { STRINGS } from '../../shared/strings';
+import { hostPort } from '../../core/target/address';
+import type { Config } from './configModel';
+import type { IncidentOrigin, StoredIncident } from './incidentHistory';
 
 /** A translator with `{0}`-style placeholders, the signature of `vscode.l10n.t`. */
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;

@@ -4,7 +4,7 @@
  * queue is bounded (a runaway stream drops what does not fit instead of growing).
  * Pure (no 'vscode').
  */
-import type { Incident } from '../core/types';
+import type { Incident } from '../../core/types';
 
 /**
  * The part of the core's stream detector the host uses. `write`, `end` and

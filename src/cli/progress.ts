@@ -1,5 +1,5 @@
 /** A live progress line per probe for a TTY: rewritten in place while probes run. */
-import type { ProbeResult } from '../types';
+import type { ProbeResult } from '../core/types';
 
 /** Shows which probes are running and what finished. */
 export class ProgressLine {

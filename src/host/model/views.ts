@@ -6,11 +6,12 @@
 import { PROBE_IDS } from '../../core/types';
 import type { Incident, ProbeResult, RankedCause, Target } from '../../core/types';
 import { maskSecrets } from '../../core/diagnose/mask';
+import { proxyFor } from '../../core/probes/proxyChoice';
 import { dialectOf, displayDialect, renderCommand } from '../../core/shell/render';
 import type { Dialect, Rendered } from '../../core/shell/render';
 import type { IncidentGroupView, IncidentView, PanelModel, ProbeRowView, WhereView } from '../../shared/protocol';
 import { targetKeyOf } from '../../shared/protocol';
-import type { StoredIncident } from '../services';
+import type { StoredIncident } from './incidentHistory';
 
 /** The view of a stored incident (or of a bare detector incident, which has no id). */
 export function toIncidentView(incident: StoredIncident | Incident): IncidentView {
@@ -90,34 +91,12 @@ export function initialModel(run: number, target: Target, incident: StoredIncide
 }
 
 /**
- * Which proxy the failing program would use for this target, read from its
- * environment like curl and most runtimes do (scheme-specific variable, then
- * ALL_PROXY, unless NO_PROXY covers the host). Credentials are masked.
+ * The "where this ran / whose network" summary of a run. The failing program's proxy is the
+ * proxy probe's own choice (core/probes/proxyChoice.ts) from its environment alone: a program
+ * in a terminal does not read VS Code's http.proxy, which is shown beside it.
  */
-export function programProxyFor(target: Target, env: Readonly<Record<string, string | undefined>>): string | null {
-  const get = (name: string): string | undefined => env[name.toLowerCase()] || env[name] || undefined;
-  const secure = target.scheme === 'https' || target.scheme === 'wss';
-  const proxy = (secure ? get('HTTPS_PROXY') : get('HTTP_PROXY')) ?? get('ALL_PROXY');
-  if (!proxy) return null;
-  if (noProxyCovers(target.host, get('NO_PROXY') ?? '')) return null;
-  return maskSecrets(proxy);
-}
-
-function noProxyCovers(host: string, noProxy: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  for (const raw of noProxy.split(',')) {
-    const entry = raw.trim().toLowerCase().replace(/:\d+$/, '');
-    if (entry === '') continue;
-    if (entry === '*') return true;
-    const bare = entry.replace(/^\*?\./, '');
-    if (h === bare || h.endsWith(`.${bare}`)) return true;
-  }
-  return false;
-}
-
-/** The "where this ran / whose network" summary of a run. */
-export function whereView(target: Target, remoteName: string | null, machine: string, env: Readonly<Record<string, string | undefined>>, vscodeProxy: string | null): WhereView {
-  return { remoteName, machine, programProxy: programProxyFor(target, env), vscodeProxy: vscodeProxy ? maskSecrets(vscodeProxy) : null };
+export function whereView(target: Target, remoteName: string | null, machine: string, env: NodeJS.ProcessEnv, vscodeProxy: string | null): WhereView {
+  return { remoteName, machine, programProxy: proxyFor(target, env, null).proxyForTarget, vscodeProxy: vscodeProxy ? maskSecrets(vscodeProxy) : null };
 }
 
 /** The shell a verification terminal runs and the quoting its commands get. */

@@ -2,10 +2,10 @@
  * The hover as a plain model and its Markdown (pure, no 'vscode'). The host wraps
  * the Markdown in a MarkdownString that trusts only the commands it links.
  */
-import { code, fenced, inline } from '../core/diagnose/markdown';
-import { maskSecrets } from '../core/diagnose/mask';
-import { shownLine } from '../core/shell/render';
-import type { Category, Incident, RankedCause } from '../core/types';
+import { code, fenced, inline } from '../../core/diagnose/markdown';
+import { maskSecrets } from '../../core/diagnose/mask';
+import { shownLine } from '../../core/shell/render';
+import type { Category, Incident, RankedCause } from '../../core/types';
 import type { IncidentCommandArgs } from './commandIds';
 import { Commands, commandUri } from './commandIds';
 import type { Translate } from './wording';

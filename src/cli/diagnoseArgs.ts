@@ -1,5 +1,5 @@
 /** Parses `connection-doctor diagnose` arguments; every mistake becomes one clear line. */
-import { MAX_ATTEMPTS, MAX_TIMEOUT_MS } from '../probes/limits';
+import { MAX_ATTEMPTS, MAX_TIMEOUT_MS } from '../core/probes/limits';
 
 /** Parsed options of `diagnose`. */
 export interface DiagnoseArgs {

@@ -3,8 +3,32 @@
  * snapshot (the vscode-eslint habit of small `from()` functions). No 'vscode'
  * import: the host passes a reader, tests pass plain objects.
  */
-import { MAX_ATTEMPTS } from '../core/probes/limits';
-import type { Config } from './services';
+import { MAX_ATTEMPTS } from '../../core/probes/limits';
+import { unbracket } from '../../core/target/address';
+
+/** The typed configuration snapshot (mirrors contributes.configuration). */
+export interface Config {
+  /** Watch integrated-terminal output through shell integration. */
+  watchTerminals: boolean;
+  /** Watch debug-session output through a debug adapter tracker. */
+  watchDebug: boolean;
+  /** When a new incident raises a notification. */
+  notifications: 'always' | 'oncePerTarget' | 'never';
+  /** Open the diagnosis panel automatically for a new incident (probes run only if true). */
+  autoOpenPanel: boolean;
+  /** Timeout of each probe, in milliseconds. */
+  probeTimeoutMs: number;
+  /** Attempts of the repeat probe. */
+  repeatAttempts: number;
+  /** Show hovers on failure lines in editors. */
+  hover: boolean;
+  /** Publish failure lines of open log files as diagnostics. */
+  diagnosticsInLogs: boolean;
+  /** Hosts never reported or probed. */
+  ignoredHosts: readonly string[];
+  /** Maximum incidents kept in the history. */
+  historySize: number;
+}
 
 /** Values used when a setting is missing or malformed (mirrors package.json defaults). */
 export const CONFIG_DEFAULTS: Readonly<Config> = Object.freeze({
@@ -60,8 +84,7 @@ export function hostsFrom(value: unknown): readonly string[] {
   const seen = new Set<string>();
   for (const item of value) {
     if (typeof item !== 'string') continue;
-    let host = item.trim().toLowerCase();
-    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+    const host = unbracket(item.trim().toLowerCase());
     if (host.length === 0 || host.length > CONFIG_BOUNDS.ignoredHosts.maxLength) continue;
     seen.add(host);
     if (seen.size >= CONFIG_BOUNDS.ignoredHosts.maxEntries) break;
