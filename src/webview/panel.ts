@@ -10,7 +10,7 @@ import { applyToPanel } from '../shared/panelModel';
 import { assertNever } from '../shared/protocol';
 import type { StringKey } from '../shared/strings';
 import type { Child } from './dom';
-import { shownHostPort } from '../core/target/address';
+import { targetShown } from '../core/target/address';
 import { CATEGORY_ICON, append, button, categoryLabel, clear, duration, h, icon, originLabel, probeLabel, relativeTime } from './dom';
 import { currentStrings, setStrings, t, tNodes } from './l10n';
 import { onHostMessage, vscodeApi } from './vscodeApi';
@@ -101,7 +101,7 @@ function render(): void {
 
 function renderHeader(m: PanelModel): HTMLElement {
   const inc = m.incident;
-  const target = shownHostPort(m.target.host, m.target.port);
+  const target = targetShown(m.target);
   const title = h(
     'h1',
     { class: 'title' },
@@ -386,7 +386,7 @@ function onMessage(msg: ToPanel): void {
       state = { model: msg.model, open: state?.model.run === msg.model.run ? state.open : {}, expanded: state?.expanded ?? [] };
       save();
       render();
-      if (msg.model.phase === 'running') announce(liveProgress, t('announceDiagnosing', shownHostPort(msg.model.target.host, msg.model.target.port)));
+      if (msg.model.phase === 'running') announce(liveProgress, t('announceDiagnosing', targetShown(msg.model.target)));
       return;
     case 'probe':
       updateProbe(msg.run, msg.probe);

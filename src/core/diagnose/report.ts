@@ -5,7 +5,7 @@
  * whose fence is longer than any backtick run inside it.
  */
 import type { Diagnosis, Fix, ProbeResult, RankedCause } from '../types';
-import { hostPort, shownHostPort } from '../target/address';
+import { shownHostPort, targetShown } from '../target/address';
 import type { EnvironmentSnapshot } from './environment';
 import { code, fenced, inline } from './markdown';
 import { shownLine } from '../shell/render';
@@ -18,7 +18,7 @@ const DETAILED = 3;
 /** Renders the whole report. */
 export function renderReport(diagnosis: Diagnosis, env: EnvironmentSnapshot): string {
   const t = diagnosis.target;
-  const where = hostPort(t.host, t.port);
+  const where = targetShown(t);
   const out: string[] = [];
   out.push(`# Connection Doctor report: ${inline(maskSecrets(where))}`, '');
   out.push(`**Verdict:** ${inline(maskSecrets(diagnosis.verdict))}`, '');

@@ -1,6 +1,6 @@
 /** The human-readable `diagnose` output (plain text for a terminal). */
 import type { Diagnosis, RankedCause } from '../types';
-import { hostPort } from '../target/address';
+import { targetShown } from '../target/address';
 import { shownLine } from '../shell/render';
 import { maskSecrets } from './mask';
 
@@ -10,7 +10,7 @@ const DETAILED = 3;
 /** Renders the diagnosis for a terminal; untrusted text is masked and stripped of control characters. */
 export function renderText(d: Diagnosis): string {
   const t = d.target;
-  const where = t.nameOnly === true ? `${t.host} (name only: no port given)` : hostPort(t.host, t.port);
+  const where = t.nameOnly === true ? `${targetShown(t)} (name only: no port given)` : targetShown(t);
   const out: string[] = [`Connection Doctor — ${clean(t.url ?? where)}`, ''];
   if (d.incident) {
     out.push(`Error: ${d.incident.category}${d.incident.code ? ` (${d.incident.code})` : ''}: ${clean(d.incident.text.split('\n')[0] ?? '')}`, '');

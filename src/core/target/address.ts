@@ -19,6 +19,11 @@ export function shownHostPort(host: string | null, port: number | null): string 
   return `${host === null ? '?' : bracketHost(host)}:${port ?? '?'}`;
 }
 
+/** How a diagnosis names its target: "host:port", or the host alone when no port was given (a name-only target). */
+export function targetShown(target: { host: string; port: number; nameOnly?: true }): string {
+  return target.nameOnly === true ? bracketHost(target.host) : hostPort(target.host, target.port);
+}
+
 /** A host for a URL authority: brackets, and the IPv6 zone's `%` escaped as RFC 6874 asks. */
 export function urlHost(host: string): string {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

@@ -2,7 +2,7 @@
  * What the user typed or selected for "Diagnose connection": a URL, host:port,
  * or a pasted error text. Pure (no 'vscode'), so the input box's validation is unit-tested.
  */
-import { parseTarget, targetFromIncident } from '../../core/probes/target';
+import { parseTargetOrName, targetFromIncident } from '../../core/probes/target';
 import type { Incident, Target } from '../../core/types';
 import { detectText } from '../../core/detect/detect';
 import type { Translate } from './wording';
@@ -23,7 +23,7 @@ export function readDiagnoseInput(value: string, t: Translate): DiagnoseInput {
   if (text.length > MAX_INPUT_CHARS) return { kind: 'error', message: t('The text is too long; paste only the error lines.') };
   const looksLikeTarget = !/\s/.test(text);
   if (looksLikeTarget) {
-    const parsed = parseTarget(text);
+    const parsed = parseTargetOrName(text);
     if (!('error' in parsed)) return { kind: 'target', target: parsed };
     const incident = detectText(text)[0];
     if (incident) return { kind: 'incident', incident, target: targetFromIncident(incident) };

@@ -135,12 +135,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Reads a target back from untrusted saved state, or null. */
 export function parseTarget(v: unknown): Target | null {
   if (!isRecord(v)) return null;
-  const { host, port, scheme, url } = v;
+  const { host, port, scheme, url, nameOnly } = v;
   if (typeof host !== 'string' || host.length === 0 || host.length > 253) return null;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) return null;
   if (scheme !== null && (typeof scheme !== 'string' || scheme.length > 32)) return null;
   if (url !== null && (typeof url !== 'string' || url.length > 4096)) return null;
-  return { host, port, scheme, url };
+  return { host, port, scheme, url, ...(nameOnly === true ? { nameOnly: true as const } : {}) };
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
-import type { Diagnosis } from '../../core/types';
-import { hostPort } from '../../core/target/address';
+import type { Diagnosis, Target } from '../../core/types';
+import { hostPort, targetShown } from '../../core/target/address';
 import type { FromPanel, PanelModel, ToPanel } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { DiagnoseRequest, Services } from '../services';
@@ -30,7 +30,7 @@ export function showDiagnosisPanel(services: Services, request: DiagnoseRequest)
     return;
   }
   const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-  const panel = vscode.window.createWebviewPanel(DIAGNOSIS_VIEW_TYPE, panelTitle(request.target.host, request.target.port), { viewColumn: column, preserveFocus: false }, {
+  const panel = vscode.window.createWebviewPanel(DIAGNOSIS_VIEW_TYPE, panelTitle(request.target), { viewColumn: column, preserveFocus: false }, {
     enableFindWidget: true,
   });
   current = new DiagnosisPanel(services, panel, null);
@@ -49,8 +49,8 @@ export function deserializeDiagnosisPanel(services: Services, panel: vscode.Webv
   current = new DiagnosisPanel(services, panel, model);
 }
 
-function panelTitle(host: string, port: number): string {
-  return vscode.l10n.t('Diagnosis: {0}', hostPort(host, port));
+function panelTitle(target: Target): string {
+  return vscode.l10n.t('Diagnosis: {0}', targetShown(target));
 }
 
 /** One open panel: its model is the truth, the page renders it and is sent it again on every `ready`. */
@@ -100,7 +100,7 @@ class DiagnosisPanel implements vscode.Disposable {
     const vscodeProxy = vscode.workspace.getConfiguration('http').get<string>('proxy') || null;
     const model = initialModel(run, target, incident, whereView(target, vscode.env.remoteName ?? null, hostname(), process.env, vscodeProxy), Date.now());
     this.model = model;
-    this.panel.title = panelTitle(target.host, target.port);
+    this.panel.title = panelTitle(target);
     this.post({ type: 'start', model });
     const config = this.services.config.current;
     const live = (): boolean => this.model === model && !ac.signal.aborted;
