@@ -116,6 +116,13 @@ export class ByteFilter {
     });
   }
 
+  /** Size of the prefilter: keywords kept (after dropping those containing another), grams registered, table slots used. */
+  stats(): { keywords: number; grams: number; slots: number } {
+    let grams = 0;
+    for (const list of this.slots.values()) grams += list.length / 2;
+    return { keywords: this.keywords.length, grams, slots: this.slots.size };
+  }
+
   /**
    * Position of a keyword occurrence in data[from, to), or -1. `from` must be a line start; a
    * keyword never spans a line feed (folded LF is `*`, which no keyword contains).
