@@ -49,12 +49,12 @@ function measure(args: readonly string[], stdinPath: string | null = null): Prom
     let err = '';
     // VmHWM only grows, so the last read before the exit is the peak (to within one poll).
     const poll = setInterval(() => (peak = Math.max(peak, peakRss(child.pid ?? -1))), 20);
-    child.stdout.on('data', (b: Buffer) => {
+    child.stdout?.on('data', (b: Buffer) => {
       if (bytes === 0) first = performance.now() - t0;
       bytes += b.length;
       if (out.length < 65536) out += b.toString('utf8');
     });
-    child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    child.stderr?.on('data', (b: Buffer) => (err += b.toString('utf8')));
     child.on('error', reject);
     child.on('exit', () => (peak = Math.max(peak, peakRss(child.pid ?? -1))));
     child.on('close', (code) => {

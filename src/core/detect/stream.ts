@@ -17,8 +17,7 @@
 import type { Incident } from '../types';
 import { MAX_OCCURRENCES } from '../types';
 import type { BlockLine } from './incidentBuilder';
-import { awaitsChain, buildIncident, isChainMarker, isStackFrame, startsNewFailure, startsRecord } from './incidentBuilder';
-import { extractPeer } from './extract';
+import { awaitsChain, buildIncident, isChainMarker, isStackFrame, linePeer, startsNewFailure, startsRecord } from './incidentBuilder';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
 import { visibleBytes, visibleText } from './visibleText';
@@ -71,7 +70,10 @@ function asSearchable(bytes: Uint8Array): Uint8Array {
 
 /** A copy of bytes[from, to): Buffer#slice would share memory with a chunk the caller may reuse. */
 function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes, from, to);
+  // A plain Uint8Array view as the source: slice and subarray of a Buffer go through its species.
+  const out = new Uint8Array(to - from);
+  out.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from));
+  return out;
 }
 
 /** Finds connection failures in an output stream, folding repeats. */
@@ -452,7 +454,7 @@ function lineShape(text: string): string {
 }
 
 function peerKey(text: string): string {
-  const p = extractPeer([text], []);
+  const p = linePeer(text);
   return `${p.host ?? ''}|${p.port ?? ''}`;
 }
 
