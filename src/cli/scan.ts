@@ -21,6 +21,8 @@ export const SCAN_MAX_OPEN = 1000;
 export const SCAN_FOLD_LINES = 5000;
 /** Bytes read from a file at a time: fewer, larger chunks cost less per byte than the stream's 64 KB default. */
 const READ_CHUNK = 1 << 20;
+/** Bytes detected between two prints of what closed, so that memory never holds more than their incidents. */
+const DETECT_SLICE = 64 * 1024;
 /** Standard input quiet this long (a live pipe): what is open is printed. */
 const IDLE_MS = 2000;
 
@@ -78,7 +80,7 @@ export async function scanStream(input: Readable): Promise<Incident[]> {
  */
 export async function streamIncidents(input: Readable, emit: (batch: Incident[]) => Promise<void> | void, live: boolean): Promise<void> {
   const closed: Incident[] = [];
-  const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: SCAN_MAX_OPEN, foldLines: SCAN_FOLD_LINES, onClose: (i) => closed.push(i) });
+  const detector = new StreamDetector({ foldWindowMs: Infinity, maxIncidents: SCAN_MAX_OPEN, foldLines: SCAN_FOLD_LINES, onClose: (i) => closed.push(i), reportChanges: false });
   const decoder = new BomDecoder();
   // One emit at a time: the idle timer may fire while the loop waits for a slow reader.
   let emitting: Promise<void> = Promise.resolve();
@@ -94,7 +96,14 @@ export async function streamIncidents(input: Readable, emit: (batch: Incident[])
     for await (const chunk of input) {
       if (idle !== undefined) clearTimeout(idle);
       const text = decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
-      if (text !== null) detector.write(text);
+      if (typeof text === 'string') detector.write(text);
+      else if (text !== null) {
+        // Read big, detect in slices: what closes is printed (and freed) every DETECT_SLICE bytes.
+        for (let at = 0; at < text.length; at += DETECT_SLICE) {
+          detector.write(text.subarray(at, Math.min(text.length, at + DETECT_SLICE)));
+          await flush();
+        }
+      }
       await flush();
       if (live) {
         idle = setTimeout(() => {
