@@ -1,70 +1,20 @@
 /**
- * Detection throughput on a large realistic terminal log, against the floor measured in
- * the same run (one pass that only finds line ends), plus peak memory at two input sizes.
- * Prints figures (median of three runs); asserts nothing. Size: DETECT_BENCH_MB (default 128).
+ * In-process detection on a large realistic terminal log, against the floor measured in the same
+ * run (one pass that only finds line ends), peak memory at two input sizes, and the cost per MB
+ * with 1x, 2x and 3x the rules (the extra rules are synthesised from the real ones with mutated
+ * letters, so the prefilter really holds 2x and 3x the keywords). Prints figures (median of three
+ * runs); asserts nothing. Sizes: DETECT_BENCH_MB (default 100), DETECT_FLAT_MB (default 32).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { StreamDetector } from '../src/core/detect/stream';
+import { RuleMatcher } from '../src/core/detect/matcher';
+import { RULE_FILES } from '../src/core/detect/ruleFiles';
+import type { RuleFile } from '../src/core/knowledge/ruleSchema';
+import { MB, median, terminalLog } from './logs';
 
-const MB = 1 << 20;
-const SIZE_MB = Number(process.env.DETECT_BENCH_MB ?? 128);
-const DATA_DIR = join(__dirname, '.data');
+const SIZE_MB = Number(process.env.DETECT_BENCH_MB ?? 100);
+const FLAT_MB = Number(process.env.DETECT_FLAT_MB ?? 32);
 const CHUNK = 64 * 1024;
-
-/** Deterministic pseudo-random numbers (LCG), so every run scans the same log. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-const ERRORS = [
-  'Error: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)',
-  "npm ERR! network request to https://registry.npmjs.org/left-pad failed, reason: read ECONNRESET",
-  'curl: (28) Failed to connect to api.example.org port 443 after 10002 ms: Timeout was reached',
-  "fatal: unable to access 'https://github.com/acme/app.git/': Could not resolve host: github.com",
-  'requests.exceptions.ConnectionError: HTTPSConnectionPool(host=\'pypi.org\', port=443): Max retries exceeded with url: /simple/ (Caused by NewConnectionError(\'<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused\'))',
-  '\x1b[31mError: self-signed certificate in certificate chain\x1b[39m',
-  'dial tcp 10.0.0.12:6379: i/o timeout',
-];
-
-function normalLine(rnd: () => number, n: number): string {
-  const r = rnd();
-  const ms = Math.floor(rnd() * 900) + 10;
-  if (r < 0.25) return `\x1b[32m✓\x1b[39m ${['renders the header', 'parses the config file', 'retries the upload', 'handles an empty list'][n % 4]} \x1b[90m(${ms} ms)\x1b[39m`;
-  if (r < 0.4) return `[${String(n % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:${String((n * 7) % 60).padStart(2, '0')}] INFO  o.s.b.w.embedded.tomcat.TomcatWebServer - Tomcat started on port(s): 8080 (http) with context path ''`;
-  if (r < 0.55) return `  src/components/Widget${n % 97}.tsx  ${ms} kB  \x1b[33mwarning\x1b[39m  Unexpected any. Specify a different type  @typescript-eslint/no-explicit-any`;
-  if (r < 0.65) {
-    let bar = '';
-    for (let p = 0; p <= 100; p += 20) bar += `\rDownloading packages [${'#'.repeat(p / 5).padEnd(20, ' ')}] ${p}%`;
-    return `${bar}\r\x1b[2Kadded ${ms} packages, and audited ${ms + 1} packages in ${ms % 9}s`;
-  }
-  if (r < 0.8) return `webpack compiled \x1b[1m\x1b[32msuccessfully\x1b[39m\x1b[22m in ${ms} ms; asset main.${n.toString(16)}.js ${ms} KiB [emitted] [immutable] (name: main)`;
-  if (r < 0.9) return `\x1b]633;E;npm run build;nonce${n % 10}\x07\x1b]633;C\x07> app@1.0.0 build /home/dev/app`;
-  return `    at Object.<anonymous> (/home/dev/app/src/service${n % 13}.ts:${ms}:${n % 80})`;
-}
-
-function generate(path: string, bytes: number): void {
-  if (existsSync(path) && statSync(path).size >= bytes) return;
-  const rnd = random(42);
-  const fd = openSync(path, 'w');
-  let written = 0;
-  let n = 0;
-  let batch: string[] = [];
-  while (written < bytes) {
-    const line = rnd() < 0.001 ? ERRORS[n % ERRORS.length] : normalLine(rnd, n);
-    batch.push(line);
-    n++;
-    if (batch.length === 4096) {
-      written += writeSync(fd, `${batch.join('\n')}\n`);
-      batch = [];
-    }
-  }
-  closeSync(fd);
-}
 
 interface Run { mb: number; ms: number; peakRss: number; peakHeap: number; result: number }
 
@@ -106,38 +56,94 @@ function floor(path: string, limit: number): Run {
   }, () => lines);
 }
 
-function detect(path: string, limit: number): Run {
-  const detector = new StreamDetector({ foldWindowMs: Infinity });
+function detect(path: string, limit: number, matcher?: RuleMatcher): Run {
+  const detector = new StreamDetector({ foldWindowMs: Infinity, ...(matcher ? { matcher } : {}) });
   return pass(path, limit, (chunk) => void detector.write(chunk), () => {
     detector.end();
     return detector.snapshot().reduce((n, i) => n + i.count, 0);
   });
 }
 
+/** A letter or digit moved `k` steps along its alphabet (case kept); anything else unchanged. */
+function shift(ch: string, k: number): string {
+  const c = ch.charCodeAt(0);
+  if (c >= 97 && c <= 122) return String.fromCharCode(97 + ((c - 97 + 7 * k) % 26));
+  if (c >= 65 && c <= 90) return String.fromCharCode(65 + ((c - 65 + 7 * k) % 26));
+  if (c >= 48 && c <= 57) return String.fromCharCode(48 + ((c - 48 + 3 * k) % 10));
+  return ch;
+}
+
+/**
+ * Copy `k` of a keyword: every third character mutated (from offset k - 1), so that every 4-byte
+ * gram of it differs from the real keyword's and from the other copies'.
+ */
+function mutate(keyword: string, k: number): string {
+  return [...keyword].map((ch, i) => (i % 3 === (k - 1) % 3 ? shift(ch, k) : ch)).join('');
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The bundled rules plus `factor - 1` synthetic copies of each, with distinct keywords. */
+function scaledRules(factor: number): RuleMatcher {
+  const files = RULE_FILES.map((f) => ({ name: f.name, data: f.data }));
+  for (let k = 1; k < factor; k++) {
+    for (const file of RULE_FILES) {
+      const data = file.data as RuleFile;
+      const rules = data.rules.map((r) => {
+        const keywords = r.keywords.map((kw) => mutate(kw, k));
+        return { ...r, id: `${r.id}-x${k}`, keywords, patterns: keywords.map(escapeRegExp), ignoreCase: true };
+      });
+      files.push({ name: `${file.name.replace(/\.json$/, '')}-x${k}.json`, data: { ...data, rules } });
+    }
+  }
+  return new RuleMatcher(files);
+}
+
 const fmt = (bytes: number): string => `${(bytes / MB).toFixed(0)} MB`;
+const rate = (r: Run): number => r.mb / (r.ms / 1000);
 
 function main(): void {
-  mkdirSync(DATA_DIR, { recursive: true });
-  const path = join(DATA_DIR, `terminal-${SIZE_MB}mb.log`);
-  generate(path, SIZE_MB * MB);
-  const size = statSync(path).size;
+  const path = terminalLog(SIZE_MB);
+  const size = Math.min(statSync(path).size, SIZE_MB * MB);
   const gc = (globalThis as { gc?: () => void }).gc;
   // Warm up both paths (JIT, page cache), then measure; median of three (a shared machine is noisy).
   floor(path, 8 * MB);
   detect(path, 8 * MB);
-  const median = (f: () => Run): Run => [f(), f(), f()].sort((a, b) => a.ms - b.ms)[1];
-  const fl = median(() => floor(path, size));
+  const fl = [floor(path, size), floor(path, size), floor(path, size)].sort((a, b) => a.ms - b.ms)[1];
   gc?.();
   const quarter = detect(path, size / 4);
   gc?.();
-  const full = median(() => detect(path, size));
-  const rate = (r: Run): number => r.mb / (r.ms / 1000);
+  const full = [detect(path, size), detect(path, size), detect(path, size)].sort((a, b) => a.ms - b.ms)[1];
   process.stdout.write(`input: ${fmt(size)} terminal log (ANSI colours, \\r progress bars, OSC 633 markers, ~1 error line in 1000)\n`);
-  process.stdout.write(`floor (line ends only): ${rate(fl).toFixed(0)} MB/s  (${fl.result} lines)\n`);
-  process.stdout.write(`detection end to end:   ${rate(full).toFixed(0)} MB/s  (${full.result} failures)\n`);
-  process.stdout.write(`ratio floor/detection:  ${(rate(fl) / rate(full)).toFixed(2)}x\n`);
-  process.stdout.write(`peak memory, 1/4 input: rss ${fmt(quarter.peakRss)}, heap ${fmt(quarter.peakHeap)}\n`);
-  process.stdout.write(`peak memory, full:      rss ${fmt(full.peakRss)}, heap ${fmt(full.peakHeap)}\n`);
+  process.stdout.write(`floor (line ends only):   ${rate(fl).toFixed(0)} MB/s  (${fl.result} lines)\n`);
+  process.stdout.write(`detection end to end:     ${rate(full).toFixed(0)} MB/s  (${full.result} failures)\n`);
+  process.stdout.write(`ratio detection/floor:    ${(rate(fl) / rate(full)).toFixed(2)}x  (target <= 5x)\n`);
+  process.stdout.write(`peak memory, 1/4 input:   rss ${fmt(quarter.peakRss)}, heap ${fmt(quarter.peakHeap)}\n`);
+  process.stdout.write(`peak memory, full:        rss ${fmt(full.peakRss)}, heap ${fmt(full.peakHeap)}\n`);
+
+  // Flat cost: the same log with 1x, 2x and 3x the rules, runs interleaved so load hits all alike.
+  const flat = Math.min(size, FLAT_MB * MB);
+  const matchers = [1, 2, 3].map((f) => ({ factor: f, matcher: scaledRules(f) }));
+  const times = new Map<number, number[]>(matchers.map((m) => [m.factor, []]));
+  const found = new Map<number, number>();
+  for (const m of matchers) detect(path, 4 * MB, m.matcher);
+  for (let i = 0; i < 3; i++) {
+    for (const m of matchers) {
+      const r = detect(path, flat, m.matcher);
+      times.get(m.factor)?.push(r.ms / r.mb);
+      found.set(m.factor, r.result);
+    }
+  }
+  process.stdout.write(`flat cost (${fmt(flat)} of the same log, median of 3, ms per MB; the prefilter's keywords and registered grams):\n`);
+  const base = median(times.get(1) ?? []);
+  for (const m of matchers) {
+    const perMb = median(times.get(m.factor) ?? []);
+    const s = m.matcher.byteFilter.stats();
+    process.stdout.write(
+      `  ${m.factor}x rules (${String(m.matcher.rules.length).padStart(4)} rules, ${String(s.keywords).padStart(4)} keywords, ${String(s.grams).padStart(5)} grams): ` +
+        `${perMb.toFixed(2)} ms/MB  ratio to 1x ${(perMb / base).toFixed(2)}  (${found.get(m.factor)} failures)\n`,
+    );
+  }
 }
 
 main();

@@ -153,6 +153,10 @@ async function main(): Promise<void> {
     await server.close();
   }
 
+  // A resolver that never answers needs a namespace with its own resolv.conf: that is a test's job
+  // (issue 13: `diagnose --timeout T` exits within T + 20 %), not a figure this bench prints.
+  process.stdout.write('silent resolver: not measured here (needs a network namespace with its own resolv.conf); left to the tests\n');
+
   // 3. A silent target: the whole diagnosis must end within its timeout + 10 %.
   const reason = netnsUnavailableReason();
   if (reason !== null) {

@@ -52,11 +52,14 @@ Error: expected value to be defined; TypeError: Cannot read properties of undefi
 remote: Enumerating objects: 45, done. Receiving objects: 100% (45/45), done. Resolving deltas: 100%
 `;
 
+// One shared scratch word for gramAt (compiling the rules reads tens of thousands of grams).
+const GRAM_BYTES = new Uint8Array(4);
+const GRAM_WORD = new Int32Array(GRAM_BYTES.buffer);
+
 /** A 4-byte gram of `bytes` at `i`, folded, as the platform reads it from an Int32Array. */
 function gramAt(bytes: Uint8Array, i: number): number {
-  const scratch = new Uint8Array(4);
-  for (let j = 0; j < 4; j++) scratch[j] = bytes[i + j] | 0x20;
-  return new Int32Array(scratch.buffer)[0];
+  for (let j = 0; j < 4; j++) GRAM_BYTES[j] = bytes[i + j] | 0x20;
+  return GRAM_WORD[0];
 }
 
 function hashWord(word: number): number {
@@ -114,6 +117,13 @@ export class ByteFilter {
         this.slots.set(h, list);
       }
     });
+  }
+
+  /** Size of the prefilter: keywords kept (after dropping those containing another), grams registered, table slots used. */
+  stats(): { keywords: number; grams: number; slots: number } {
+    let grams = 0;
+    for (const list of this.slots.values()) grams += list.length / 2;
+    return { keywords: this.keywords.length, grams, slots: this.slots.size };
   }
 
   /**

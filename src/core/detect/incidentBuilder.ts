@@ -5,6 +5,7 @@
 import type { Category, Incident } from '../types';
 import type { LineMatch } from './matcher';
 import { extractCodeAndSyscall, extractPeer } from './extract';
+import type { Peer } from './hosts';
 
 /** One visible line of a block; `match` is set on trigger lines. */
 export interface BlockLine {
@@ -193,18 +194,34 @@ function continuesReport(lines: readonly BlockLine[], text: string): boolean {
   if (last.match === null) return false;
   const prefix = REPORT_LINE_PREFIX.exec(text)?.[1];
   if (prefix === undefined || !last.text.trimStart().startsWith(`${prefix} `)) return false;
-  return extractPeer([text], []).host === null && extractPeer([last.text], []).host === null;
+  return linePeer(text).host === null && linePeer(last.text).host === null;
 }
 
 /** A trigger that names a host other than the one the block's triggers name. */
 function namesAnotherPeer(triggers: readonly BlockLine[], text: string): boolean {
-  const own = extractPeer([text], []);
+  const own = linePeer(text);
   if (own.host === null) return false;
   for (const l of triggers) {
-    const other = extractPeer([l.text], []);
+    const other = linePeer(l.text);
     if (other.host !== null) return other.host !== own.host || (own.port !== null && other.port !== null && own.port !== other.port);
   }
   return false;
+}
+
+// A block asks about the same lines again and again (each new trigger against the block's, then
+// the trigger itself): remember the last few answers. extractPeer is pure; callers only read.
+const LINE_PEERS = new Map<string, Peer>();
+const LINE_PEERS_MAX = 64;
+
+/** The peer one line names on its own: extractPeer([text], []), remembered for the last few lines. */
+export function linePeer(text: string): Peer {
+  let peer = LINE_PEERS.get(text);
+  if (peer === undefined) {
+    peer = extractPeer([text], []);
+    if (LINE_PEERS.size >= LINE_PEERS_MAX) LINE_PEERS.clear();
+    LINE_PEERS.set(text, peer);
+  }
+  return peer;
 }
 
 /** Every regular expression of this module, for the static ReDoS check. */

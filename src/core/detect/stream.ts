@@ -17,8 +17,7 @@
 import type { Incident } from '../types';
 import { MAX_OCCURRENCES } from '../types';
 import type { BlockLine } from './incidentBuilder';
-import { awaitsChain, buildIncident, isChainMarker, isStackFrame, startsNewFailure, startsRecord } from './incidentBuilder';
-import { extractPeer } from './extract';
+import { awaitsChain, buildIncident, isChainMarker, isStackFrame, linePeer, startsNewFailure, startsRecord } from './incidentBuilder';
 import type { LineMatch, RuleMatcher } from './matcher';
 import { bundledMatcher } from './matcher';
 import { visibleBytes, visibleText } from './visibleText';
@@ -44,6 +43,11 @@ export interface StreamDetectorOptions {
   onClose?: (incident: Incident) => void;
   /** Rules to use instead of the bundled ones (tests). */
   matcher?: RuleMatcher;
+  /**
+   * Whether write, end and flush return what changed (default true). A consumer that only reads
+   * onClose (scan) turns it off, so that no copy is made of every incident each chunk touches.
+   */
+  reportChanges?: boolean;
 }
 
 const LF = 10;
@@ -71,7 +75,10 @@ function asSearchable(bytes: Uint8Array): Uint8Array {
 
 /** A copy of bytes[from, to): Buffer#slice would share memory with a chunk the caller may reuse. */
 function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes, from, to);
+  // A plain Uint8Array view as the source: slice and subarray of a Buffer go through its species.
+  const out = new Uint8Array(to - from);
+  out.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from));
+  return out;
 }
 
 /** Finds connection failures in an output stream, folding repeats. */
@@ -84,6 +91,7 @@ export class StreamDetector {
   private readonly maxIncidents: number;
   private readonly foldLines: number;
   private readonly onClose: ((incident: Incident) => void) | undefined;
+  private readonly reportChanges: boolean;
   /** Last line of each remembered incident's latest occurrence (same keys and order as `incidents`). */
   private readonly lastLines = new Map<string, number>();
   private readonly decoder = new TextDecoder('utf-8');
@@ -112,6 +120,7 @@ export class StreamDetector {
     this.maxIncidents = options.maxIncidents ?? 1000;
     this.foldLines = options.foldLines ?? Infinity;
     this.onClose = options.onClose;
+    this.reportChanges = options.reportChanges ?? true;
   }
 
   /** Feeds a chunk; returns the incidents that are new or whose count changed. */
@@ -397,11 +406,11 @@ export class StreamDetector {
       if (existing.occurrences !== undefined && existing.occurrences.length < MAX_OCCURRENCES) existing.occurrences.push({ line: incident.line, endLine: incident.endLine });
       for (const c of incident.also) if (!existing.also.includes(c)) existing.also.push(c);
       this.remember(existing, incident.endLine);
-      this.changed.set(existing.key, existing);
+      if (this.reportChanges) this.changed.set(existing.key, existing);
     } else {
       if (existing !== undefined) this.close(existing.key);
       this.remember(incident, incident.endLine);
-      this.changed.set(incident.key, incident);
+      if (this.reportChanges) this.changed.set(incident.key, incident);
       if (this.incidents.size > this.maxIncidents) {
         const oldest = this.incidents.keys().next().value;
         if (oldest !== undefined) this.close(oldest);
@@ -452,7 +461,7 @@ function lineShape(text: string): string {
 }
 
 function peerKey(text: string): string {
-  const p = extractPeer([text], []);
+  const p = linePeer(text);
   return `${p.host ?? ''}|${p.port ?? ''}`;
 }
 
