@@ -23,6 +23,7 @@ const BENCHES: Bench[] = [
   { file: 'cli.bench.ts', about: 'the CLI: scan vs a plain line count, distinct failures (RSS), endless --error-file' },
   { file: 'diagnose.bench.ts', about: 'time to a verdict: refused local port, healthy HTTPS, silent target' },
   { file: 'extension.bench.ts', about: 'inside VS Code: bundle sizes, activation, hover on a large log', vscode: true },
+  { file: 'corpus.bench.ts', about: 'generalization: recall, category, false positives and host:port on the curated corpus, the atlas fixtures and both sides of the collected split' },
 ];
 
 const dir = __dirname;
