@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { LmToolResult, NewerVscodeApi } from '../../src/host/agents/lmApi';
-import { incidentFor, integratedTerminal, refusedPort, runCommand, sq, testApi, waitFor } from './hostHelpers';
+import { countingServer, incidentFor, integratedTerminal, refusedPort, runCommand, sq, testApi, waitFor } from './hostHelpers';
 
 const api = vscode as unknown as NewerVscodeApi;
 const lm = api.lm;
@@ -111,19 +111,16 @@ describe('Agents: language-model tools and MCP provider', function () {
     it('agents: the diagnose tool never probes an ignored host', async () => {
       const ext = await testApi();
       const config = vscode.workspace.getConfiguration('connectionDoctor');
-      const accepted: net.Socket[] = [];
-      const server = net.createServer((s) => accepted.push(s.on('error', () => undefined)));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as net.AddressInfo;
+      const server = await countingServer();
+      const { port } = server;
       await config.update('ignoredHosts', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
       try {
         await waitFor('the setting', () => ext.services.config.current.ignoredHosts.includes('127.0.0.1'));
         await assert.rejects(Promise.resolve(invoke('connectionDoctor_diagnose', { target: `127.0.0.1:${port}` })), /ignoredHosts/);
-        assert.equal(accepted.length, 0, 'nothing connected to the ignored host');
+        assert.equal(server.accepted(), 0, 'nothing connected to the ignored host');
       } finally {
         await config.update('ignoredHosts', undefined, vscode.ConfigurationTarget.Global);
-        accepted.forEach((s) => s.destroy());
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await server.close();
       }
     });
 

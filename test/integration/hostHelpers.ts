@@ -36,6 +36,22 @@ export async function resettingServer(): Promise<{ port: number; close(): Promis
   return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** A loopback server that counts the connections it accepts (a probe that must not happen shows here). */
+export async function countingServer(): Promise<{ port: number; accepted(): number; close(): Promise<void> }> {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((s) => sockets.push(s.on('error', () => undefined)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    accepted: () => sockets.length,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A bash terminal whose shell integration is active. */
 export async function integratedTerminal(name: string): Promise<vscode.Terminal & { shellIntegration: vscode.TerminalShellIntegration }> {
   const terminal = vscode.window.createTerminal({ name, shellPath: '/bin/bash', env: { PS1: '$ ' } });

@@ -3,10 +3,9 @@
 // The panel code is the real one, in the real extension host, with the extension's services;
 // only the webview is a stand-in, so the test can send the page's messages itself.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { deserializeDiagnosisPanel } from '../../src/host/webview/diagnosisPanel';
-import { testApi, waitFor } from './hostHelpers';
+import { countingServer, testApi, waitFor } from './hostHelpers';
 
 /** A webview panel whose page is the test: it records what the host posts and sends what the test fires. */
 function standInPanel(): { panel: vscode.WebviewPanel; posted: { type: string; [k: string]: unknown }[]; send(msg: unknown): void; dispose(): void } {
@@ -48,10 +47,8 @@ describe('Diagnosis panel: Re-run of a restored panel', function () {
   it('probes no host of connectionDoctor.ignoredHosts (it says why), and probes it once the setting allows', async () => {
     const ext = await testApi();
     const config = vscode.workspace.getConfiguration('connectionDoctor');
-    const accepted: net.Socket[] = [];
-    const server = net.createServer((s) => accepted.push(s.on('error', () => undefined)));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
+    const server = await countingServer();
+    const { port } = server;
     const page = standInPanel();
     await config.update('ignoredHosts', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
     try {
@@ -64,7 +61,7 @@ describe('Diagnosis panel: Re-run of a restored panel', function () {
       page.send({ type: 'rerun' });
       // A probe run opens its TCP connect within milliseconds; give it far longer.
       await new Promise((r) => setTimeout(r, 2_000));
-      assert.equal(accepted.length, 0, `the ignored host was probed (${accepted.length} connections)`);
+      assert.equal(server.accepted(), 0, `the ignored host was probed (${server.accepted()} connections)`);
       const running = page.posted.filter((m) => m.type === 'start' && (m.model as { phase?: string }).phase === 'running');
       assert.equal(running.length, 0, 'no run started');
       const notice = page.posted.find((m) => m.type === 'notice');
@@ -74,13 +71,12 @@ describe('Diagnosis panel: Re-run of a restored panel', function () {
       await config.update('ignoredHosts', undefined, vscode.ConfigurationTarget.Global);
       await waitFor('the setting', () => ext.services.config.current.ignoredHosts.length === 0);
       page.send({ type: 'rerun' });
-      await waitFor('a connection to the no longer ignored host', () => accepted.length > 0, 15_000);
+      await waitFor('a connection to the no longer ignored host', () => server.accepted() > 0, 15_000);
       await waitFor('the run of the re-run', () => page.posted.some((m) => m.type === 'start' && (m.model as { phase?: string; run?: number }).run === 4));
     } finally {
       page.dispose();
       await config.update('ignoredHosts', undefined, vscode.ConfigurationTarget.Global);
-      accepted.forEach((s) => s.destroy());
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });

@@ -1,18 +1,10 @@
 /** Loads the labelled corpus: samples.jsonl and, when present, extra.jsonl (every line is a case). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabelledSample } from '../../support/corpusFigures';
 
-/** One labelled sample. */
-export interface Sample {
-  id: string;
-  text: string;
-  category: string;
-  host: string | null;
-  port: number | null;
-  ecosystem: string;
-  also?: string[];
-  file: string;
-}
+/** One labelled sample, with the file and line it came from. */
+export type Sample = LabelledSample & { file: string };
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'corpus');
 
