@@ -61,4 +61,20 @@ describe('diagnose: recorded probe results', () => {
     const { causes } = rankCauses({ target: r.target, incident: hangUp, probes });
     assert.equal(causes[0]?.id, 'closed-mid-response', causes.map((c) => `${c.id} ${c.confidence}`).join(', '));
   });
+
+  for (const client of ['go', 'curl', 'python', 'node']) {
+    it(`a server that reads the request and then resets ranks closed-mid-response over reset-on-connect (${client})`, () => {
+      const r = recorded('reset-after-request');
+      const incident = r.incidents?.[client] ?? null;
+      assert.ok(incident, `no incident recorded for ${client}`);
+      const tcp = r.probes.find((p) => p.id === 'tcp');
+      assert.ok(JSON.stringify(tcp?.data).includes('"afterAccept":"quiet"'), 'the recording has the tcp probe seeing the connection accepted and quiet');
+      const { causes } = rankCauses({ target: r.target, incident, probes: r.probes });
+      const ranking = causes.map((c) => `${c.id} ${c.confidence}`).join(', ');
+      assert.equal(causes[0]?.id, 'closed-mid-response', ranking);
+      assert.ok(causes[0].evidence.some((e) => e.probe === 'repeat' && e.supports), `the repeated resets at the response support it: ${ranking}`);
+      const reset = causes.find((c) => c.id === 'reset-on-connect');
+      assert.ok(!reset || reset.evidence.some((e) => !e.supports && e.probe === 'repeat'), 'reset-on-connect is told the resets came after the request');
+    });
+  }
 });
