@@ -59,11 +59,11 @@ export interface Facts {
 /** Derives the facts; pure. */
 export function deriveFacts(target: Target, incident: Incident | null, probes: readonly ProbeResult[]): Facts {
   const byId = new Map(probes.map((p) => [p.id, p]));
-  const listeners = usable<ListenersData>(byId.get('listeners'));
-  const resolve = usable<ResolveData>(byId.get('resolve'));
-  const tcp = usable<TcpData>(byId.get('tcp'));
-  const repeat = usable<RepeatData>(byId.get('repeat'));
-  const http = usable<HttpData>(byId.get('http'));
+  const listeners = usable<ListenersData>(byId.get('listeners'), 'listeners');
+  const resolve = usable<ResolveData>(byId.get('resolve'), 'addresses');
+  const tcp = usable<TcpData>(byId.get('tcp'), 'attempts');
+  const repeat = usable<RepeatData>(byId.get('repeat'), 'outcomes');
+  const http = usable<HttpData>(byId.get('http'), 'closeKind');
 
   // The detector parsed these from the output onto the incident; the diagnosis never re-reads the text.
   const errorAddress = incident?.address ?? null;
@@ -131,8 +131,14 @@ function resetStage(tcp: TcpData | null, http: HttpData | null, repeat: RepeatDa
   return quiet && httpLate && repeatLate ? 'request' : null;
 }
 
-function usable<D>(p: ProbeResult | undefined): D | null {
-  return p && p.status !== 'skipped' ? (p.data as unknown as D) : null;
+/**
+ * A probe's data when it ran to its own end: a skipped probe, or one the overall deadline stopped
+ * (its data is only `{reason}`, what a loaded machine produces), has none of its fields.
+ */
+function usable<D>(p: ProbeResult | undefined, field: string): D | null {
+  if (!p || p.status === 'skipped') return null;
+  const data: unknown = p.data;
+  return typeof data === 'object' && data !== null && field in data ? (data as D) : null;
 }
 
 function unique<T>(xs: T[]): T[] {
