@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { testCerts } from './certs';
 import type { TestCerts } from './certs';
 import { cleanupNamespaces, createNamespace, netnsUnavailableReason } from './netns';
-import { DIAG_TIMEOUT_MS, capturedError, cleanEnv, cliBundle, describeDiagnosis, parseDiagnosis, runProcess } from './scenarios/harness';
+import { DIAG_TIMEOUT_MS, capturedError, cleanEnv, cliBundle, describeDiagnosis, parseDiagnosis, runProcess, starved } from './scenarios/harness';
 import type { CliDiagnosis } from './scenarios/harness';
 import { compileClients } from './scenarios/programs';
 import type { ClientCall } from './scenarios/programs';
@@ -220,19 +220,6 @@ describe('fault suite: real clients against misbehaving servers (client × fault
 });
 
 /** Prints the figure and every scenario that did not rank first; writes it to CD_FAULTS_FIGURE. */
-/**
- * The probes had no time: a TCP connect to a port a local listener holds timed out (on loopback the
- * kernel answers every SYN; none of these faults drops one), or a probe hit the overall deadline.
- * The CLI takes its own start-up out of --timeout, and on a loaded machine that can be most of it.
- */
-function starved(d: CliDiagnosis): boolean {
-  const tcp = d.probes.find((p) => p.id === 'tcp');
-  const listeners = d.probes.find((p) => p.id === 'listeners');
-  const held = JSON.stringify(listeners?.data ?? null).includes('"onTargetPort":true');
-  const timedOut = JSON.stringify(tcp?.data ?? null).includes('"outcome":"timeout"');
-  return (held && timedOut) || d.probes.some((p) => /no answer within the \d+ ms timeout/.test(p.summary));
-}
-
 function report(outcomes: readonly Outcome[], skipped: readonly string[], total: number, retried: readonly string[]): void {
   if (outcomes.length === 0) return;
   const firsts = outcomes.filter((o) => o.first === o.expected);
