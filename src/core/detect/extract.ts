@@ -7,7 +7,7 @@
  * wildcard addresses are never the peer.
  */
 import { isIP } from 'node:net';
-import { isWildcardAddress } from '../target/address';
+import { hostPort, isWildcardAddress } from '../target/address';
 import { SCHEME_PORTS, defaultPort, programScheme } from '../target/schemes';
 import type { Incident } from '../types';
 import { cleanHost, cleanPort, looksLikeSourceFile, splitHostPort } from './hosts';
@@ -42,6 +42,13 @@ const UPSTREAM: Extractor[] = [
 // Java's InetSocketAddress prints `name/1.2.3.4:port` (or `/1.2.3.4:port` without a name): the name is the peer.
 function javaAddress(m: RegExpExecArray): Peer {
   return { host: cleanHost(m[1] === '' ? m[2] : m[1]), port: cleanPort(m[3] ?? m[4]), url: null };
+}
+
+/** urllib3's `HTTPSConnectionPool(host='h', port=N)`: the origin it names, as a URL. */
+function poolOrigin(m: RegExpExecArray): Peer {
+  const peer = hp(2, 3)(m);
+  const scheme = (m[1] ?? 'HTTP').toLowerCase();
+  return { ...peer, scheme, url: peer.host !== null && peer.port !== null ? `${scheme}://${hostPort(peer.host, peer.port)}/` : null };
 }
 
 const STRONG: Extractor[] = [
@@ -112,6 +119,9 @@ const WEAK: Extractor[] = [
   { re: /\bUnable to resolve host "([^"]{1,255})"/g, peer: hostOnly(1) },
   { re: /\bUnknownHostException: (?!Unable )([\w.-]{1,255})/g, peer: hostOnly(1) },
   { re: /\bConnection to ([\w.-]{1,255}) timed out/g, peer: hostOnly(1) },
+  // urllib3 (python requests) names the scheme in the pool's class: HTTPSConnectionPool(host='h', port=443),
+  // so the target is that origin (the path is not in the text: the probes ask for /).
+  { re: /\b(HTTPS?)ConnectionPool\(host=u?'([^']{1,255})', port=(\d{1,5})/g, peer: poolOrigin },
   { re: /\bhost=u?'([^']{1,255})', port=(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\(u?'([\w.:-]{1,255})', (\d{1,5})\)/g, peer: hp(1, 2) },
   { re: /(?:^|[^\w.:-])(?:Host|IP): ?([\w.:-]{1,255}) is not in the cert/g, peer: hostOnly(1) },

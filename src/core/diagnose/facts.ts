@@ -8,7 +8,7 @@
 import { isIP } from 'node:net';
 import { isLoopbackHost } from '../target/address';
 import { SCHEME_PORTS } from '../target/schemes';
-import type { Family, ListenersData, RepeatData, ResolveData, TcpData } from '../probes/types';
+import type { Family, HttpData, ListenersData, RepeatData, ResolveData, TcpData } from '../probes/types';
 import type { Incident, ProbeResult, Target } from '../types';
 
 /** Facts the predicates can read under the `facts` root; null means unknown. */
@@ -46,15 +46,24 @@ export interface Facts {
   /** Fastest refusal and slowest timeout seen by the tcp probe (ms), or null. */
   refusedMs: number | null;
   timeoutMs: number | null;
+  /**
+   * When the server's resets (RST) come: 'connect' when a connection was reset before a request
+   * could be sent (the tcp probe's watch, or a repeated request reset at its connect/write);
+   * 'request' when every connection was accepted and stayed quiet and every reset came only once a
+   * request had been sent (http and repeat reset at the response); null when no reset was seen or
+   * the probes disagree.
+   */
+  resetStage: 'connect' | 'request' | null;
 }
 
 /** Derives the facts; pure. */
 export function deriveFacts(target: Target, incident: Incident | null, probes: readonly ProbeResult[]): Facts {
   const byId = new Map(probes.map((p) => [p.id, p]));
-  const listeners = usable<ListenersData>(byId.get('listeners'));
-  const resolve = usable<ResolveData>(byId.get('resolve'));
-  const tcp = usable<TcpData>(byId.get('tcp'));
-  const repeat = usable<RepeatData>(byId.get('repeat'));
+  const listeners = usable<ListenersData>(byId.get('listeners'), 'listeners');
+  const resolve = usable<ResolveData>(byId.get('resolve'), 'addresses');
+  const tcp = usable<TcpData>(byId.get('tcp'), 'attempts');
+  const repeat = usable<RepeatData>(byId.get('repeat'), 'outcomes');
+  const http = usable<HttpData>(byId.get('http'), 'closeKind');
 
   // The detector parsed these from the output onto the incident; the diagnosis never re-reads the text.
   const errorAddress = incident?.address ?? null;
@@ -102,11 +111,34 @@ export function deriveFacts(target: Target, incident: Incident | null, probes: r
     latencySpread: repeat && repeat.p50 !== null && repeat.p95 !== null && repeat.p50 > 0 ? Math.round((repeat.p95 / repeat.p50) * 10) / 10 : null,
     refusedMs: refused.length > 0 ? Math.min(...refused.map((a) => a.ms)) : null,
     timeoutMs: timeouts.length > 0 ? Math.max(...timeouts.map((a) => a.ms)) : null,
+    resetStage: resetStage(tcp, http, repeat),
   };
 }
 
-function usable<D>(p: ProbeResult | undefined): D | null {
-  return p && p.status !== 'skipped' ? (p.data as unknown as D) : null;
+/** Stages of a repeated HTTP attempt at which nothing of the request had reached the server yet. */
+const BEFORE_REQUEST_STAGES: readonly string[] = ['connect', 'request'];
+
+function resetStage(tcp: TcpData | null, http: HttpData | null, repeat: RepeatData | null): Facts['resetStage'] {
+  const attempts = tcp?.attempts ?? [];
+  const repeated = repeat?.kind === 'http' ? repeat.outcomes.filter((o) => !o.ok) : [];
+  const earlyRepeat = repeated.some((o) => o.close === 'reset' && BEFORE_REQUEST_STAGES.includes(o.outcome));
+  if (attempts.some((a) => a.outcome === 'reset' || a.afterAccept === 'reset') || earlyRepeat) return 'connect';
+  const accepted = attempts.filter((a) => a.outcome === 'accepted');
+  const quiet = accepted.length > 0 && accepted.every((a) => a.afterAccept === 'quiet' || a.afterAccept === 'data');
+  const httpLate = http !== null && http.closeKind === 'reset' && http.failedAt === 'response' && http.status === null;
+  // A repeated attempt that ended without a close (a timeout under load) says nothing either way.
+  const repeatLate = repeated.filter((o) => o.close !== undefined).every((o) => o.outcome === 'response' && o.close === 'reset');
+  return quiet && httpLate && repeatLate ? 'request' : null;
+}
+
+/**
+ * A probe's data when it ran to its own end: a skipped probe, or one the overall deadline stopped
+ * (its data is only `{reason}`, what a loaded machine produces), has none of its fields.
+ */
+function usable<D>(p: ProbeResult | undefined, field: string): D | null {
+  if (!p || p.status === 'skipped') return null;
+  const data: unknown = p.data;
+  return typeof data === 'object' && data !== null && field in data ? (data as D) : null;
 }
 
 function unique<T>(xs: T[]): T[] {

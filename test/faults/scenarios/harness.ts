@@ -281,6 +281,19 @@ export async function diagnose(req: DiagnoseRequest): Promise<DiagnoseRun> {
   return { diagnosis, run, args };
 }
 
+/**
+ * The probes had no time: a TCP connect to a port a local listener holds timed out (on loopback the
+ * kernel answers every SYN; no loopback fault here drops one), or a probe hit the overall deadline.
+ * The CLI takes its own start-up out of --timeout, and on a loaded machine that can be most of it.
+ */
+export function starved(d: CliDiagnosis): boolean {
+  const tcp = d.probes.find((p) => p.id === 'tcp');
+  const listeners = d.probes.find((p) => p.id === 'listeners');
+  const held = JSON.stringify(listeners?.data ?? null).includes('"onTargetPort":true');
+  const timedOut = JSON.stringify(tcp?.data ?? null).includes('"outcome":"timeout"');
+  return (held && timedOut) || d.probes.some((p) => /no answer within the \d+ ms timeout/.test(p.summary));
+}
+
 /** A readable account of a diagnosis, for assertion messages and the lead's report. */
 export function describeDiagnosis(d: CliDiagnosis): string {
   const causes = d.causes
@@ -416,7 +429,14 @@ export interface Expectation extends RunOptions {
  */
 export async function expectDiagnosis(x: Expectation): Promise<DiagnoseRun> {
   const error = capturedError(x.client, x.what);
-  const run = await diagnose({ ...(x.target !== undefined ? { target: x.target } : {}), error, env: x.env ?? cleanEnv(), netns: x.netns ?? null });
+  const req = { ...(x.target !== undefined ? { target: x.target } : {}), error, env: x.env ?? cleanEnv(), netns: x.netns ?? null };
+  let run = await diagnose(req);
+  // Starved probes (a loaded machine) saw nothing of the fault: diagnose once more, after a pause.
+  // Only on loopback: in a namespace a timeout may be the fault itself.
+  if (req.netns === null && starved(run.diagnosis)) {
+    await new Promise((r) => setTimeout(r, 1500));
+    run = await diagnose(req);
+  }
   if (process.env['CD_FAULTS_VERBOSE'] === '1') {
     const d = run.diagnosis;
     const top = d.causes.slice(0, 3).map((c) => `${c.id} ${c.confidence.toFixed(2)}`).join(', ');

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { addressInText, elapsedInText, incidentTarget } from '../../../src/core/detect/extract';
 import { covers, deriveFacts } from '../../../src/core/diagnose/facts';
+import { rankCauses } from '../../../src/core/diagnose/rank';
 import { isLoopbackHost } from '../../../src/core/target/address';
-import type { Incident, Target } from '../../../src/core/types';
+import { PROBE_IDS } from '../../../src/core/types';
+import type { Incident, ProbeResult, Target } from '../../../src/core/types';
 
 const TARGET: Target = { host: 'localhost', port: 5432, scheme: null, url: null };
 
@@ -66,5 +68,15 @@ describe('facts come from the incident, not from its text', () => {
     const facts = deriveFacts(TARGET, incident({ ...curl }), []);
     assert.equal(facts.errorAddress, '10.0.0.5');
     assert.equal(facts.elapsedMs, 21036);
+  });
+
+  it('probes the overall deadline stopped (data {reason} only, a loaded machine) give unknown facts, never a crash', () => {
+    const probes = PROBE_IDS.map((id) => ({ id, status: 'fail', ms: 3000, summary: 'no answer within the 250 ms timeout', data: { reason: 'deadline' }, error: { code: 'ETIMEDOUT', message: 'stopped at the overall deadline' } })) as unknown as ProbeResult[];
+    const facts = deriveFacts({ host: '127.0.0.1', port: 5432, scheme: null, url: null } as Target, null, probes);
+    assert.equal(facts.listenerFamilies, null);
+    assert.equal(facts.nearbyClose, null);
+    assert.equal(facts.resetStage, null);
+    const { causes, verdict } = rankCauses({ target: { host: '127.0.0.1', port: 5432, scheme: null, url: null } as Target, incident: null, probes });
+    assert.ok(Array.isArray(causes) && verdict.length > 0);
   });
 });

@@ -61,4 +61,40 @@ describe('diagnose: recorded probe results', () => {
     const { causes } = rankCauses({ target: r.target, incident: hangUp, probes });
     assert.equal(causes[0]?.id, 'closed-mid-response', causes.map((c) => `${c.id} ${c.confidence}`).join(', '));
   });
+
+  for (const client of ['go', 'curl', 'python', 'node']) {
+    it(`a server that reads the request and then resets ranks closed-mid-response over reset-on-connect (${client})`, () => {
+      const r = recorded('reset-after-request');
+      const incident = r.incidents?.[client] ?? null;
+      assert.ok(incident, `no incident recorded for ${client}`);
+      const tcp = r.probes.find((p) => p.id === 'tcp');
+      assert.ok(JSON.stringify(tcp?.data).includes('"afterAccept":"quiet"'), 'the recording has the tcp probe seeing the connection accepted and quiet');
+      const { causes } = rankCauses({ target: r.target, incident, probes: r.probes });
+      const ranking = causes.map((c) => `${c.id} ${c.confidence}`).join(', ');
+      assert.equal(causes[0]?.id, 'closed-mid-response', ranking);
+      assert.ok(causes[0].evidence.some((e) => e.probe === 'repeat' && e.supports), `the repeated resets at the response support it: ${ranking}`);
+      const reset = causes.find((c) => c.id === 'reset-on-connect');
+      assert.ok(!reset || reset.evidence.some((e) => !e.supports && e.probe === 'repeat'), 'reset-on-connect is told the resets came after the request');
+    });
+  }
+
+  it('a keep-alive race stays first when the probe\'s reuse worked only because it idled less than the server\'s unannounced close', () => {
+    const r = JSON.parse(readFileSync(join(__dirname, 'recorded', 'faults', 'node-http-agent_keepalive-race.json'), 'utf8')) as Recorded;
+    // What a short budget gives (a loaded machine): the probe idled 228 ms against a 300 ms close, so its reuse worked.
+    const probes = r.probes.map((p) =>
+      p.id === 'keepalive'
+        ? ({ ...p, status: 'ok', data: { ...(p.data as object), idleMs: 228.3, reachedAdvertised: false, closedByServer: false, closedAfterMs: null, reusedOk: true, reuseError: null, closeKind: null } } as ProbeResult)
+        : p,
+    );
+    const { causes } = rankCauses({ target: r.target, incident: r.incident ?? null, probes });
+    assert.equal(causes[0]?.id, 'keepalive-race', causes.map((c) => `${c.id} ${c.confidence}`).join(', '));
+    assert.ok(causes[0].evidence.some((e) => !e.supports && e.probe === 'keepalive' && e.text.includes('could not idle')), 'the short reuse still counts, weakly');
+  });
+
+  it('psql against an HTTP server ("invalid response to SSL negotiation: H") ranks wrong-service-on-port over tls-to-plain-port', () => {
+    const r = JSON.parse(readFileSync(join(__dirname, 'recorded', 'faults', 'psql-prefer_http-on-port.json'), 'utf8')) as Recorded;
+    const { causes } = rankCauses({ target: r.target, incident: r.incident ?? null, probes: r.probes });
+    assert.equal(causes[0]?.id, 'wrong-service-on-port', causes.map((c) => `${c.id} ${c.confidence}`).join(', '));
+    assert.ok(causes.find((c) => c.id === 'tls-to-plain-port')?.evidence.some((e) => !e.supports && e.probe === 'service'));
+  });
 });
