@@ -5,8 +5,10 @@
 import apple from '../knowledge/rules/apple.json';
 import browser from '../knowledge/rules/browser.json';
 import curl from '../knowledge/rules/curl.json';
+import databases from '../knowledge/rules/databases.json';
 import dotnet from '../knowledge/rules/dotnet.json';
 import go from '../knowledge/rules/go.json';
+import infra from '../knowledge/rules/infra.json';
 import java from '../knowledge/rules/java.json';
 import node from '../knowledge/rules/node.json';
 import os from '../knowledge/rules/os.json';
@@ -21,8 +23,10 @@ export const RULE_FILES: ReadonlyArray<{ name: string; data: unknown }> = [
   { name: 'apple.json', data: apple },
   { name: 'browser.json', data: browser },
   { name: 'curl.json', data: curl },
+  { name: 'databases.json', data: databases },
   { name: 'dotnet.json', data: dotnet },
   { name: 'go.json', data: go },
+  { name: 'infra.json', data: infra },
   { name: 'java.json', data: java },
   { name: 'node.json', data: node },
   { name: 'os.json', data: os },
