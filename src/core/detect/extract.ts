@@ -40,7 +40,10 @@ const UPSTREAM: Extractor[] = [
 ];
 
 // Java's InetSocketAddress prints `name/1.2.3.4:port` (or `/1.2.3.4:port` without a name): the name is the peer.
-function javaAddress(m: RegExpExecArray): Peer {
+// Android's libcore writes `failed to connect to /10.0.2.2 (port 8080)`; Netty's channel `[id: …, L:/local - R:peer]`
+// names this machine's own address after `L:`.
+function javaAddress(m: RegExpExecArray): Peer | null {
+  if (m[0].startsWith(':') && m.input.slice(Math.max(0, m.index - 1), m.index) === 'L') return null;
   return { host: cleanHost(m[1] === '' ? m[2] : m[1]), port: cleanPort(m[3] ?? m[4]), url: null };
 }
 
@@ -58,8 +61,14 @@ const STRONG: Extractor[] = [
   // JDK 17 sun.security.util.HostnameChecker: the name the client asked for, not the certificate's.
   { re: /\bNo subject alternative (?:DNS name|names) matching (?:IP address )?([\w.:%-]{1,255}) found/g, peer: hostOnly(1) },
   { re: /\bNo name matching ([\w.-]{1,255}) found/g, peer: hostOnly(1) },
-  { re: /\bconnect to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
-  { re: new RegExp(`\\b(?:Connect|[Cc]annot connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: /\bconnectx? to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
+  // OpenSSH sshconnect.c: `debug1: Connecting to NAME [ADDR] port N.`: the name the user asked for.
+  { re: /\bConnecting to ([\w.-]{1,255}) \[[^\]\s]{1,60}\] port (\d{1,5})/g, peer: hp(1, 2) },
+  // inetutils/netkit telnet: `telnet: connect to address 10.0.0.1: Connection refused`.
+  { re: /\bconnect to address ([\w.:%-]{1,255}): /g, peer: hostOnly(1) },
+  // curl before 7.50 without a port: `Failed to connect to 2607:f8f8::10: Network is unreachable`.
+  { re: /\b[Ff]ailed to connect to ([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}): /g, peer: hostOnly(1) },
+  { re: new RegExp(`\\b(?:Connect|[Cc]annot connect|Can't connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   // Apache httpd proxy logs: the backend, never the `[client …]` that made the request.
   { re: new RegExp(`\\b(?:attempt to connect to|remote server) ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: new RegExp(`\\bremote server ${NAME}[,\\s]`, 'g'), peer: hostOnly(1) },
@@ -74,7 +83,7 @@ const STRONG: Extractor[] = [
   // Ruby: `connect(2) for "localhost" port 1337`, `connect(2) for 127.0.0.1:6379`.
   { re: /\bconnect\(2\) for "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bconnect\\(2\\) for ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
-  { re: /(?:^|[\s=:([])([\w.-]{0,255})\/(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5})|\(port (\d{1,5})\))/g, peer: javaAddress },
+  { re: /(?:^|[\s=:([])([\w.-]{0,255})\/(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5})| ?\(port (\d{1,5})\))/g, peer: javaAddress },
   // undici lists every address it tried: the first one is the peer.
   { re: /\battempted addresses: ([^\s,()]{1,300})/g, peer: token(1) },
   { re: /\bconnecting to (?:HTTP |SOCKS\d? )?proxy ([^\s:]{1,255}(?::\d{1,5})?)/gi, peer: token(1) },
@@ -86,7 +95,25 @@ const STRONG: Extractor[] = [
   { re: /\bThe connection to the server (\S{1,300}) was refused/g, peer: token(1) },
   { re: /\bConnection refused: ([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
-  { re: new RegExp(`\\bconnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: new RegExp(`\\b[Cc]onnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // gRPC core names resolved addresses `ipv4:10.0.0.1:443` / `ipv6:[::1]:443` (`Error received from peer ipv4:…`).
+  { re: /\bipv4:(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/g, peer: hp(1, 2) },
+  { re: /\bipv6:\[([0-9A-Fa-f:.%]{2,60})\]:(\d{1,5})\b/g, peer: hp(1, 2) },
+  // pgpool-II: `connection to host:"NAME:5432" failed`.
+  { re: /\bconnection to host:"([^"\s:]{1,255}):(\d{1,5})"/g, peer: hp(1, 2) },
+  // Squid's ERR_CONNECT_FAIL page: `Connection to %I failed.` (German `Verbindung zu %I fehlgeschlagen`).
+  { re: /\b(?:Connection to|Verbindung zu) ([\w.:-]{1,255}) [Ff](?:ailed|ehlgeschlagen)\b/g, peer: hostOnly(1) },
+  // BIND dig prints a server as `ADDR#PORT`: `communications error to 127.0.0.53#53`, `Connection to ADDR#53(ADDR) for NAME failed`.
+  { re: /\b(?:communications error|[Cc]onnection) to ([0-9A-Fa-f:.]{2,45})#(\d{1,5})/g, peer: hp(1, 2) },
+  // Java RMI: `ConnectIOException: Exception creating connection to: HOST;`.
+  { re: /\bcreating connection to: ([\w.:-]{1,255})/g, peer: hostOnly(1) },
+  // Dart's SocketException: `address = HOST, port = N` where N is the LOCAL ephemeral port; `Failed host lookup: 'HOST'`.
+  { re: /\baddress = ([\w.:%-]{1,255}), port = \d{1,5}/g, peer: (m) => ({ host: cleanHost(m[1]), port: null, url: null, portHidden: true }) },
+  { re: /\bFailed host lookup: '([^'\s]{1,255})'/g, peer: hostOnly(1) },
+  // Node's dns.resolveSrv: `querySrv ENOTFOUND _mongodb._tcp.cluster0.example.net`.
+  { re: /\bquerySrv E[A-Z]{4,15} ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  // netdata python.d: `connecting socket to "127.0.0.1", port 3128`.
+  { re: /\bsocket to "([^"\s]{1,255})", port (\d{1,5})/g, peer: hp(1, 2) },
   // MariaDB 10.11 writes `Can't connect to server on 'HOST' (115)`, older clients name MySQL or MariaDB.
   { re: /\bCan't connect to (?:local )?(?:(?:MySQL|MariaDB) )?server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: (m) => ({ ...hp(1, 2)(m), scheme: 'mysql' }) },
   { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\w{1,5})/g, peer: hp(1, 2) },
@@ -95,7 +122,8 @@ const STRONG: Extractor[] = [
 
 const URLS: Extractor[] = [
   {
-    re: /\b(?:https?|wss?|ftp|postgres(?:ql)?|mysql|rediss?|mongodb(?:\+srv)?|amqps?|ssh|sftp|git|grpc):\/\/[^\s"'<>()`\\]{1,2000}/g,
+    // Socket URLs too: PHP's `tcp://host:80`, `nats://`, `pulsar://`, `rsync://`, nREPL's `nrepl://`, MQTT, LDAP.
+    re: /\b(?:https?|wss?|ftp|postgres(?:ql)?|mysql|rediss?|mongodb(?:\+srv)?|amqps?|ssh|sftp|git|grpc|tcp|udp|tls|ssl|nats|pulsar(?:\+ssl)?|rsync|nrepl|mqtts?|ldaps?|telnet):\/\/[^\s"'<>()`\\]{1,2000}/g,
     peer: (m) => parseUrl(m[0]),
   },
 ];
@@ -126,6 +154,21 @@ const WEAK: Extractor[] = [
   { re: /\s-connect ([^\s:]{1,255}):(\d{1,5})\b/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bfailed to respond ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: new RegExp(`\\b(?:read|write|connect) error: ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // shadowsocks-rust and other tunnels: `tcp tunnel LOCAL -> PEER connect failed`.
+  { re: new RegExp(`\\s-> ${HOSTPORT}\\b`, 'g'), peer: hp(1, 2) },
+  // R's curl package: `Timeout was reached: [api.example.com] Connection timeout after 10007 ms`.
+  { re: /\bTimeout was reached:? \[([\w.:-]{1,255})\]/g, peer: hostOnly(1) },
+  // Ansible: `fatal: [HOST]: UNREACHABLE! => {…}`.
+  { re: /\bfatal: \[([\w.:-]{1,255})\]: UNREACHABLE!/g, peer: hostOnly(1) },
+  // BIND dig's header `; <<>> DiG 9.18 <<>> name @server`: the server it asked.
+  { re: /<<>> DiG \S{1,40} <<>> [^@\n]{0,300}@([\w.:-]{1,255})/g, peer: hostOnly(1) },
+  // Chromium's and Firefox's error pages name the site in a sentence.
+  { re: /\bsteal your information from ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  { re: /\bYou cannot visit ([\w.-]{1,255}) right now/g, peer: hostOnly(1) },
+  { re: /(?:^|[\s.])([\w.-]{1,255}) sent an invalid response/g, peer: hostOnly(1) },
+  { re: /\bThe owner of ([\w.-]{1,255}) has configured/g, peer: hostOnly(1) },
+  // DevTools prints a failed request's URL without its scheme under `net::ERR_…`: `api.example.com:5000/v1/x`.
+  { re: new RegExp(`^\\s*${HOSTPORT}/`, 'g'), peer: hp(1, 2) },
 ];
 
 const GENERIC: Extractor = {
@@ -164,6 +207,8 @@ export function parseUrlOf(raw: string): Peer | null {
   if (comma !== -1) authority = authority.slice(0, comma);
   const { host, port } = splitHostPort(authority);
   if (host === null) return port === null ? null : { host: null, port, url: null };
+  // `https://registry:port/v2/`: a port is written but masked, so the scheme's does not stand in for it.
+  if (port === null && /:[^\d\]:][^:\]]{0,30}$/.test(authority)) return { host, port: null, url, portHidden: true };
   return { host, port: port ?? SCHEME_PORTS[scheme] ?? null, url };
 }
 
@@ -249,7 +294,7 @@ function peerOf(triggerLines: readonly string[], contextLines: readonly string[]
     }
   }
   if (peer === null || peer.final === true) return { host: null, port: null, url: null };
-  if (peer.host !== null && peer.port === null) return { ...peer, port: portForHost(peer.host, [...triggerLines, ...contextLines]) };
+  if (peer.host !== null && peer.port === null && peer.portHidden !== true) return { ...peer, port: portForHost(peer.host, [...triggerLines, ...contextLines]) };
   return peer;
 }
 
