@@ -53,7 +53,13 @@ const STRONG: Extractor[] = [
   { re: new RegExp(`\\bCall (?:From \\S{1,300} )?to ${HOSTPORT}(?=[\\s;,]|$)`, 'g'), peer: hp(1, 2) },
   { re: /\bdestination host is: "([^"\s]{1,255})":(\d{1,5})/g, peer: hp(1, 2) },
   // OpenSSH packet.c sshpkt_vfatal: `Connection to HOST port N timed out` (banner exchange, ConnectTimeout).
-  { re: /\bConnection to (\S{1,255}) port (\d{1,5}) timed out\b/g, peer: hp(1, 2) },
+  { re: /\bConnection to (\S{1,255}) port (\d{1,5})(?: timed out\b|: )/g, peer: hp(1, 2) },
+  // OpenSSH clientloop.c: `Connection to HOST closed by remote host.`; NFS: `server HOST not responding`.
+  { re: /\bConnection to ([\w.:-]{1,255}) closed\b/g, peer: hostOnly(1) },
+  { re: /\bserver ([\w.:-]{1,255}) not responding\b/g, peer: hostOnly(1) },
+  // MySQL client (CR_UNKNOWN_HOST): `Unknown MySQL server host 'NAME' (-2)`.
+  { re: /\bserver host '([^'\s]{1,255})'/g, peer: (m) => ({ ...hostOnly(1)(m), scheme: 'mysql' }) },
+  { re: /\bgetaddrinfo for ([\w.-]{1,255}) failed\b/g, peer: hostOnly(1) },
   // OpenBSD netcat 1.219: `nc: getaddrinfo for host "HOST" port PORT: …`.
   { re: /\bgetaddrinfo for host "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
   // libpq fe-connect.c: `could not translate host name "HOST" to address: …`.
@@ -74,7 +80,9 @@ const STRONG: Extractor[] = [
   { re: new RegExp(`\\bremote server ${NAME}[,\\s]`, 'g'), peer: hostOnly(1) },
   // curl -v: `* Connected to localhost (127.0.0.1) port 8892`; wget: `Connecting to host|ip|:443...`, busybox wget.
   { re: /\bConnected to ([\w.-]{1,255}) \([^()\s]{1,60}\) port (\d{1,5})/g, peer: hp(1, 2) },
-  { re: /\bConnecting to ([^\s|]{1,255})\|[^\s|]{1,60}\|:(\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bConnecting to ([^\s|()]{1,255})(?: \([^\s()|]{1,255}\))?\|[^\s|]{1,60}\|:(\d{1,5})/g, peer: hp(1, 2) },
+  // wget: `Resolving NAME (NAME)... failed: …`.
+  { re: /\bResolving ([\w.-]{1,255}) \([\w.-]{1,255}\)\.\.\./g, peer: hostOnly(1) },
   { re: /\bcan't connect to remote host \(([^()\s]{1,255})\)/g, peer: hostOnly(1) },
   // git: `github.com[0: 140.82.113.4]: errno=Connection timed out`.
   { re: /(?:^|\s)([\w.-]{1,255})\[\d{1,3}: [^\]\s]{1,60}\]: errno=/g, peer: hostOnly(1) },
@@ -111,7 +119,7 @@ const STRONG: Extractor[] = [
   { re: /\baddress = ([\w.:%-]{1,255}), port = \d{1,5}/g, peer: (m) => ({ host: cleanHost(m[1]), port: null, url: null, portHidden: true }) },
   { re: /\bFailed host lookup: '([^'\s]{1,255})'/g, peer: hostOnly(1) },
   // Node's dns.resolveSrv: `querySrv ENOTFOUND _mongodb._tcp.cluster0.example.net`.
-  { re: /\bquerySrv E[A-Z]{4,15} ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  { re: /\bquery[A-Z][a-z]{0,4} E[A-Z]{4,15} ([\w.-]{1,255})/g, peer: hostOnly(1) },
   // netdata python.d: `connecting socket to "127.0.0.1", port 3128`.
   { re: /\bsocket to "([^"\s]{1,255})", port (\d{1,5})/g, peer: hp(1, 2) },
   // MariaDB 10.11 writes `Can't connect to server on 'HOST' (115)`, older clients name MySQL or MariaDB.
@@ -141,7 +149,8 @@ const WEAK: Extractor[] = [
   { re: /\bUnknownHostException: (?!Unable )([\w.-]{1,255})/g, peer: hostOnly(1) },
   { re: /\bConnection to ([\w.-]{1,255}) timed out/g, peer: hostOnly(1) },
   { re: /\bhost=u?'([^']{1,255})', port=(\d{1,5})/g, peer: hp(1, 2) },
-  { re: /\(u?'([\w.:-]{1,255})', (\d{1,5})\)/g, peer: hp(1, 2) },
+  // A Python address tuple; IPv6 ones carry flowinfo and scope id: `('::1', 8000, 0, 0)`.
+  { re: /\(u?'([\w.:%-]{1,255})', (\d{1,5})(?:, \d{1,10}, \d{1,10})?\)/g, peer: hp(1, 2) },
   { re: /(?:^|[^\w.:-])(?:Host|IP): ?([\w.:-]{1,255}) is not in the cert/g, peer: hostOnly(1) },
   // Chrome's page, pasted without a line break: `This site can’t be reachedlocalhost refused to connect.`
   { re: /(?:^|[^\w.:-]|be reached)([\w.:-]{1,255}) refused to connect\b/g, peer: hostOnly(1) },

@@ -60,6 +60,20 @@ describe('detect: peer formats of programs', () => {
     // PHP stream_socket_client: `unable to connect to tcp://host:80 (…)`.
     ['php stream socket', 'stream_socket_client(): unable to connect to tcp://www.example.com:80 (Connection timed out)', 'www.example.com:80'],
     ['nrepl url', 'lein repl :connect nrepl://172.1.1.1:49189', '172.1.1.1:49189'],
+    // OpenSSH: `Connection to HOST port N: Broken pipe`, `Connection to HOST closed by remote host.`.
+    ['ssh packet write', 'client_loop: send disconnect: Broken pipe\nConnection to 10.0.0.5 port 22: Broken pipe', '10.0.0.5:22'],
+    ['ssh closed', 'Connection to bastion.example.com closed by remote host.', 'bastion.example.com:-'],
+    // Linux NFS client: `nfs: server %s not responding, still trying`.
+    ['nfs', 'nfs: server filer01 not responding, still trying', 'filer01:-'],
+    // libmysqlclient CR_UNKNOWN_HOST: `Unknown MySQL server host '%s' (%d)` (the incident adds MySQL's port).
+    ['mysql unknown host', "ERROR 2005 (HY000): Unknown MySQL server host 'db.internal' (-2)", 'db.internal:-'],
+    // wget: `Connecting to %s (%s)|%s|:%d... failed`, `Resolving %s (%s)... failed`.
+    ['wget connecting', 'Connecting to example.com (example.com)|93.184.216.34|:443... failed: Connection refused.', 'example.com:443'],
+    ['wget resolving', 'Resolving nosuch.example (nosuch.example)... failed: Name or service not known.', 'nosuch.example:-'],
+    // Node dns: every resolver method prints its name: `queryA ETIMEOUT HOST`.
+    ['node queryA', 'Error: queryA ETIMEOUT api.example.com', 'api.example.com:-'],
+    // CPython asyncio: `Multiple exceptions: [Errno 111] Connect call failed ('::1', 8000, 0, 0), …`.
+    ['python ipv6 tuple', "OSError: Multiple exceptions: [Errno 111] Connect call failed ('::1', 8000, 0, 0), [Errno 111] Connect call failed ('127.0.0.1', 8000)", '::1:8000'],
     // A masked port in a URL is no port: the scheme's does not stand in for it.
     ['masked url port', 'Get https://dockerregistry:port/v2/: net/http: request canceled while waiting for connection', 'dockerregistry:-'],
   ];
