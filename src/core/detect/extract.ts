@@ -174,7 +174,7 @@ const WEAK: Extractor[] = [
   // Chromium's and Firefox's error pages name the site in a sentence.
   { re: /\bsteal your information from ([\w.-]{1,255})/g, peer: hostOnly(1) },
   { re: /\bYou cannot visit ([\w.-]{1,255}) right now/g, peer: hostOnly(1) },
-  { re: /(?:^|[\s.])([\w.-]{1,255}) sent an invalid response/g, peer: hostOnly(1) },
+  { re: /(?:^|\s)([\w.-]{1,255}) sent an invalid response/g, peer: hostOnly(1) },
   { re: /\bThe owner of ([\w.-]{1,255}) has configured/g, peer: hostOnly(1) },
   // DevTools prints a failed request's URL without its scheme under `net::ERR_…`: `api.example.com:5000/v1/x`.
   { re: new RegExp(`^\\s*${HOSTPORT}/`, 'g'), peer: hp(1, 2) },
