@@ -40,7 +40,10 @@ const UPSTREAM: Extractor[] = [
 ];
 
 // Java's InetSocketAddress prints `name/1.2.3.4:port` (or `/1.2.3.4:port` without a name): the name is the peer.
-function javaAddress(m: RegExpExecArray): Peer {
+// Android's libcore writes `failed to connect to /10.0.2.2 (port 8080)`; Netty's channel `[id: …, L:/local - R:peer]`
+// names this machine's own address after `L:`.
+function javaAddress(m: RegExpExecArray): Peer | null {
+  if (m[0].startsWith(':') && m.input.slice(Math.max(0, m.index - 1), m.index) === 'L') return null;
   return { host: cleanHost(m[1] === '' ? m[2] : m[1]), port: cleanPort(m[3] ?? m[4]), url: null };
 }
 
@@ -57,7 +60,13 @@ const STRONG: Extractor[] = [
   { re: new RegExp(`\\bCall (?:From \\S{1,300} )?to ${HOSTPORT}(?=[\\s;,]|$)`, 'g'), peer: hp(1, 2) },
   { re: /\bdestination host is: "([^"\s]{1,255})":(\d{1,5})/g, peer: hp(1, 2) },
   // OpenSSH packet.c sshpkt_vfatal: `Connection to HOST port N timed out` (banner exchange, ConnectTimeout).
-  { re: /\bConnection to (\S{1,255}) port (\d{1,5}) timed out\b/g, peer: hp(1, 2) },
+  { re: /\bConnection to (\S{1,255}) port (\d{1,5})(?: timed out\b|: )/g, peer: hp(1, 2) },
+  // OpenSSH clientloop.c: `Connection to HOST closed by remote host.`; NFS: `server HOST not responding`.
+  { re: /\bConnection to ([\w.:-]{1,255}) closed\b/g, peer: hostOnly(1) },
+  { re: /\bserver ([\w.:-]{1,255}) not responding\b/g, peer: hostOnly(1) },
+  // MySQL client (CR_UNKNOWN_HOST): `Unknown MySQL server host 'NAME' (-2)`.
+  { re: /\bserver host '([^'\s]{1,255})'/g, peer: (m) => ({ ...hostOnly(1)(m), scheme: 'mysql' }) },
+  { re: /\bgetaddrinfo for ([\w.-]{1,255}) failed\b/g, peer: hostOnly(1) },
   // OpenBSD netcat 1.219: `nc: getaddrinfo for host "HOST" port PORT: …`.
   { re: /\bgetaddrinfo for host "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
   // libpq fe-connect.c: `could not translate host name "HOST" to address: …`.
@@ -65,14 +74,22 @@ const STRONG: Extractor[] = [
   // JDK 17 sun.security.util.HostnameChecker: the name the client asked for, not the certificate's.
   { re: /\bNo subject alternative (?:DNS name|names) matching (?:IP address )?([\w.:%-]{1,255}) found/g, peer: hostOnly(1) },
   { re: /\bNo name matching ([\w.-]{1,255}) found/g, peer: hostOnly(1) },
-  { re: /\bconnect to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
-  { re: new RegExp(`\\b(?:Connect|[Cc]annot connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: /\bconnectx? to (?:host )?([^\s(]{0,255}) ?port (\d{1,5})\b/gi, peer: hp(1, 2) },
+  // OpenSSH sshconnect.c: `debug1: Connecting to NAME [ADDR] port N.`: the name the user asked for.
+  { re: /\bConnecting to ([\w.-]{1,255}) \[[^\]\s]{1,60}\] port (\d{1,5})/g, peer: hp(1, 2) },
+  // inetutils/netkit telnet: `telnet: connect to address 10.0.0.1: Connection refused`.
+  { re: /\bconnect to address ([\w.:%-]{1,255}): /g, peer: hostOnly(1) },
+  // curl before 7.50 without a port: `Failed to connect to 2607:f8f8::10: Network is unreachable`.
+  { re: /\b[Ff]ailed to connect to ([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}): /g, peer: hostOnly(1) },
+  { re: new RegExp(`\\b(?:Connect|[Cc]annot connect|Can't connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   // Apache httpd proxy logs: the backend, never the `[client …]` that made the request.
   { re: new RegExp(`\\b(?:attempt to connect to|remote server) ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: new RegExp(`\\bremote server ${NAME}[,\\s]`, 'g'), peer: hostOnly(1) },
   // curl -v: `* Connected to localhost (127.0.0.1) port 8892`; wget: `Connecting to host|ip|:443...`, busybox wget.
   { re: /\bConnected to ([\w.-]{1,255}) \([^()\s]{1,60}\) port (\d{1,5})/g, peer: hp(1, 2) },
-  { re: /\bConnecting to ([^\s|]{1,255})\|[^\s|]{1,60}\|:(\d{1,5})/g, peer: hp(1, 2) },
+  { re: /\bConnecting to ([^\s|()]{1,255})(?: \([^\s()|]{1,255}\))?\|[^\s|]{1,60}\|:(\d{1,5})/g, peer: hp(1, 2) },
+  // wget: `Resolving NAME (NAME)... failed: …`.
+  { re: /\bResolving ([\w.-]{1,255}) \([\w.-]{1,255}\)\.\.\./g, peer: hostOnly(1) },
   { re: /\bcan't connect to remote host \(([^()\s]{1,255})\)/g, peer: hostOnly(1) },
   // git: `github.com[0: 140.82.113.4]: errno=Connection timed out`.
   { re: /(?:^|\s)([\w.-]{1,255})\[\d{1,3}: [^\]\s]{1,60}\]: errno=/g, peer: hostOnly(1) },
@@ -81,7 +98,7 @@ const STRONG: Extractor[] = [
   // Ruby: `connect(2) for "localhost" port 1337`, `connect(2) for 127.0.0.1:6379`.
   { re: /\bconnect\(2\) for "([^"\s]{1,255})" port (\d{1,5})/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bconnect\\(2\\) for ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
-  { re: /(?:^|[\s=:([])([\w.-]{0,255})\/(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5})|\(port (\d{1,5})\))/g, peer: javaAddress },
+  { re: /(?:^|[\s=:([])([\w.-]{0,255})\/(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5})| ?\(port (\d{1,5})\))/g, peer: javaAddress },
   // undici lists every address it tried: the first one is the peer.
   { re: /\battempted addresses: ([^\s,()]{1,300})/g, peer: token(1) },
   { re: /\bconnecting to (?:HTTP |SOCKS\d? )?proxy ([^\s:]{1,255}(?::\d{1,5})?)/gi, peer: token(1) },
@@ -93,7 +110,25 @@ const STRONG: Extractor[] = [
   { re: /\bThe connection to the server (\S{1,300}) was refused/g, peer: token(1) },
   { re: /\bConnection refused: ([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
-  { re: new RegExp(`\\bconnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: new RegExp(`\\b[Cc]onnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // gRPC core names resolved addresses `ipv4:10.0.0.1:443` / `ipv6:[::1]:443` (`Error received from peer ipv4:…`).
+  { re: /\bipv4:(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/g, peer: hp(1, 2) },
+  { re: /\bipv6:\[([0-9A-Fa-f:.%]{2,60})\]:(\d{1,5})\b/g, peer: hp(1, 2) },
+  // pgpool-II: `connection to host:"NAME:5432" failed`.
+  { re: /\bconnection to host:"([^"\s:]{1,255}):(\d{1,5})"/g, peer: hp(1, 2) },
+  // Squid's ERR_CONNECT_FAIL page: `Connection to %I failed.` (German `Verbindung zu %I fehlgeschlagen`).
+  { re: /\b(?:Connection to|Verbindung zu) ([\w.:-]{1,255}) [Ff](?:ailed|ehlgeschlagen)\b/g, peer: hostOnly(1) },
+  // BIND dig prints a server as `ADDR#PORT`: `communications error to 127.0.0.53#53`, `Connection to ADDR#53(ADDR) for NAME failed`.
+  { re: /\b(?:communications error|[Cc]onnection) to ([0-9A-Fa-f:.]{2,45})#(\d{1,5})/g, peer: hp(1, 2) },
+  // Java RMI: `ConnectIOException: Exception creating connection to: HOST;`.
+  { re: /\bcreating connection to: ([\w.:-]{1,255})/g, peer: hostOnly(1) },
+  // Dart's SocketException: `address = HOST, port = N` where N is the LOCAL ephemeral port; `Failed host lookup: 'HOST'`.
+  { re: /\baddress = ([\w.:%-]{1,255}), port = \d{1,5}/g, peer: (m) => ({ host: cleanHost(m[1]), port: null, url: null, portHidden: true }) },
+  { re: /\bFailed host lookup: '([^'\s]{1,255})'/g, peer: hostOnly(1) },
+  // Node's dns.resolveSrv: `querySrv ENOTFOUND _mongodb._tcp.cluster0.example.net`.
+  { re: /\bquery[A-Z][a-z]{0,4} E[A-Z]{4,15} ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  // netdata python.d: `connecting socket to "127.0.0.1", port 3128`.
+  { re: /\bsocket to "([^"\s]{1,255})", port (\d{1,5})/g, peer: hp(1, 2) },
   // MariaDB 10.11 writes `Can't connect to server on 'HOST' (115)`, older clients name MySQL or MariaDB.
   { re: /\bCan't connect to (?:local )?(?:(?:MySQL|MariaDB) )?server on '([^':]{1,255})(?::(\d{1,5}))?'/g, peer: (m) => ({ ...hp(1, 2)(m), scheme: 'mysql' }) },
   { re: /\bConnection (?:reset|closed) by (\S{1,255}) port (\w{1,5})/g, peer: hp(1, 2) },
@@ -102,7 +137,8 @@ const STRONG: Extractor[] = [
 
 const URLS: Extractor[] = [
   {
-    re: /\b(?:https?|wss?|ftp|postgres(?:ql)?|mysql|rediss?|mongodb(?:\+srv)?|amqps?|ssh|sftp|git|grpc):\/\/[^\s"'<>()`\\]{1,2000}/g,
+    // Socket URLs too: PHP's `tcp://host:80`, `nats://`, `pulsar://`, `rsync://`, nREPL's `nrepl://`, MQTT, LDAP.
+    re: /\b(?:https?|wss?|ftp|postgres(?:ql)?|mysql|rediss?|mongodb(?:\+srv)?|amqps?|ssh|sftp|git|grpc|tcp|udp|tls|ssl|nats|pulsar(?:\+ssl)?|rsync|nrepl|mqtts?|ldaps?|telnet):\/\/[^\s"'<>()`\\]{1,2000}/g,
     peer: (m) => parseUrl(m[0]),
   },
 ];
@@ -123,7 +159,8 @@ const WEAK: Extractor[] = [
   // so the target is that origin (the path is not in the text: the probes ask for /).
   { re: /\b(HTTPS?)ConnectionPool\(host=u?'([^']{1,255})', port=(\d{1,5})/g, peer: poolOrigin },
   { re: /\bhost=u?'([^']{1,255})', port=(\d{1,5})/g, peer: hp(1, 2) },
-  { re: /\(u?'([\w.:-]{1,255})', (\d{1,5})\)/g, peer: hp(1, 2) },
+  // A Python address tuple; IPv6 ones carry flowinfo and scope id: `('::1', 8000, 0, 0)`.
+  { re: /\(u?'([\w.:%-]{1,255})', (\d{1,5})(?:, \d{1,10}, \d{1,10})?\)/g, peer: hp(1, 2) },
   { re: /(?:^|[^\w.:-])(?:Host|IP): ?([\w.:-]{1,255}) is not in the cert/g, peer: hostOnly(1) },
   // Chrome's page, pasted without a line break: `This site can’t be reachedlocalhost refused to connect.`
   { re: /(?:^|[^\w.:-]|be reached)([\w.:-]{1,255}) refused to connect\b/g, peer: hostOnly(1) },
@@ -136,6 +173,21 @@ const WEAK: Extractor[] = [
   { re: /\s-connect ([^\s:]{1,255}):(\d{1,5})\b/g, peer: hp(1, 2) },
   { re: new RegExp(`\\bfailed to respond ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: new RegExp(`\\b(?:read|write|connect) error: ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // shadowsocks-rust and other tunnels: `tcp tunnel LOCAL -> PEER connect failed`.
+  { re: new RegExp(`\\s-> ${HOSTPORT}\\b`, 'g'), peer: hp(1, 2) },
+  // R's curl package: `Timeout was reached: [api.example.com] Connection timeout after 10007 ms`.
+  { re: /\bTimeout was reached:? \[([\w.:-]{1,255})\]/g, peer: hostOnly(1) },
+  // Ansible: `fatal: [HOST]: UNREACHABLE! => {…}`.
+  { re: /\bfatal: \[([\w.:-]{1,255})\]: UNREACHABLE!/g, peer: hostOnly(1) },
+  // BIND dig's header `; <<>> DiG 9.18 <<>> name @server`: the server it asked.
+  { re: /<<>> DiG \S{1,40} <<>> [^@\n]{0,300}@([\w.:-]{1,255})/g, peer: hostOnly(1) },
+  // Chromium's and Firefox's error pages name the site in a sentence.
+  { re: /\bsteal your information from ([\w.-]{1,255})/g, peer: hostOnly(1) },
+  { re: /\bYou cannot visit ([\w.-]{1,255}) right now/g, peer: hostOnly(1) },
+  { re: /(?:^|\s)([\w.-]{1,255}) sent an invalid response/g, peer: hostOnly(1) },
+  { re: /\bThe owner of ([\w.-]{1,255}) has configured/g, peer: hostOnly(1) },
+  // DevTools prints a failed request's URL without its scheme under `net::ERR_…`: `api.example.com:5000/v1/x`.
+  { re: new RegExp(`^\\s*${HOSTPORT}/`, 'g'), peer: hp(1, 2) },
 ];
 
 const GENERIC: Extractor = {
@@ -174,6 +226,8 @@ export function parseUrlOf(raw: string): Peer | null {
   if (comma !== -1) authority = authority.slice(0, comma);
   const { host, port } = splitHostPort(authority);
   if (host === null) return port === null ? null : { host: null, port, url: null };
+  // `https://registry:port/v2/`: a port is written but masked, so the scheme's does not stand in for it.
+  if (port === null && /:[^\d\]:][^:\]]{0,30}$/.test(authority)) return { host, port: null, url, portHidden: true };
   return { host, port: port ?? SCHEME_PORTS[scheme] ?? null, url };
 }
 
@@ -259,7 +313,7 @@ function peerOf(triggerLines: readonly string[], contextLines: readonly string[]
     }
   }
   if (peer === null || peer.final === true) return { host: null, port: null, url: null };
-  if (peer.host !== null && peer.port === null) return { ...peer, port: portForHost(peer.host, [...triggerLines, ...contextLines]) };
+  if (peer.host !== null && peer.port === null && peer.portHidden !== true) return { ...peer, port: portForHost(peer.host, [...triggerLines, ...contextLines]) };
   return peer;
 }
 

@@ -42,6 +42,15 @@ const REPORT_LINE_PREFIX = /^\s*([a-z][\w.-]{0,39}:)\s/;
 const TIMESTAMP = /^(?:\[\d{1,2}:\d{2}|[[<(]?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}|[IWEF]\d{4} \d{2}:\d{2}|\d{2}:\d{2}:\d{2}))[^\s\]>)]{0,40}[\]>)]? ?/;
 // A shell prompt: `$ `, `user@host:~/dir$ `, zsh's `user@host dir % `, `❯ `, `➜ `, PowerShell's `PS C:\dir> `.
 const PROMPT = /^(?:\([\w.-]{1,40}\) )?(?:[$❯➜]|[\w.-]{1,64}@[\w.-]{1,64}[: ][^$#%]{0,200}[$#%]|PS [A-Za-z]:\\[^>]{0,200}>) /;
+// A broken pipe of this machine's own output: the reader of a shell pipeline went away (`… | head -n 1`,
+// `echo x | node app.js`), Python's `<stdout>` flush at exit (`Exception ignored in: <_io.TextIOWrapper
+// name='<stdout>'`, Python 2's `close failed in file object destructor`), a process's stdin/stdout stream,
+// or a text about piping. No peer was involved, so it is no connection failure.
+const LOCAL_PIPE = /^\s*[$#>❯➜%] .{0,300}?\| ?[\w./-]|\| ?(?:head|tail|less|more|grep|wc|sort|jq|cut|awk|sed|tee)\b|<std(?:out|in|err)>|\b(?:sys|process)\.std(?:out|in)\b|\bclose failed in file object destructor|\bthe stdin\b|\b[Pp]iping\b|^\s{2,}print\(/;
+// Chromium's IPC channel (Firefox and Electron child processes) talks over a local socket pair:
+// `pipe error (65): Connection reset by peer: file …/ipc_channel_posix.cc` is a crashed child, not a peer.
+const LOCAL_IPC = /\bpipe error \(\d{1,5}\): |\bipc_channel(?:_posix|_win)?\.cc\b|\[MessageChannel\] Error: /;
+const PIPE_WORDING = /\b[Bb]roken ?[Pp]ipe|\[Errno 32\]|\bEPIPE\b/;
 // Python's traceback header: the frames under it continue the record.
 const TRACEBACK = /^Traceback \(most recent call last\):/;
 
@@ -71,6 +80,7 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
     .sort((a, b) => Math.abs(a.line - primary.line) - Math.abs(b.line - primary.line) || a.line - b.line)
     .map((l) => l.text);
   const peer = extractPeer(triggerTexts, contextTexts);
+  if (peer.host === null && (isLocalPipe(primary.match!.code, triggerTexts, lines) || lines.some((l) => LOCAL_IPC.test(l.text)))) return null;
   const written = extractCodeAndSyscall([...triggerTexts, ...contextTexts]);
   const first = triggers[0].line;
   const last = reportEnd(lines, triggers[triggers.length - 1]);
@@ -96,6 +106,11 @@ export function buildIncident(lines: readonly BlockLine[], now: number): Inciden
     firstSeen: now,
     lastSeen: now,
   };
+}
+
+/** A broken pipe (EPIPE) whose block shows this machine's own pipe or standard stream, not a socket. */
+function isLocalPipe(code: string | null, triggers: readonly string[], lines: readonly BlockLine[]): boolean {
+  return (code === 'EPIPE' || triggers.some((t) => PIPE_WORDING.test(t))) && lines.some((l) => LOCAL_PIPE.test(l.text));
 }
 
 /** The last line of the report that ends with `trigger`: its stack frames and same-prefix lines follow it. */
@@ -226,5 +241,5 @@ export function linePeer(text: string): Peer {
 
 /** Every regular expression of this module, for the static ReDoS check. */
 export function blockRegExps(): RegExp[] {
-  return [CHAIN_LINK, CHAIN_MARKER, AGGREGATE_LIST, STACK_FRAME, REPORT_PREFIX, REPORT_LINE_PREFIX, TIMESTAMP, PROMPT, TRACEBACK];
+  return [LOCAL_PIPE, PIPE_WORDING, LOCAL_IPC, CHAIN_LINK, CHAIN_MARKER, AGGREGATE_LIST, STACK_FRAME, REPORT_PREFIX, REPORT_LINE_PREFIX, TIMESTAMP, PROMPT, TRACEBACK];
 }
