@@ -14,6 +14,7 @@ import php from '../knowledge/rules/php.json';
 import python from '../knowledge/rules/python.json';
 import ruby from '../knowledge/rules/ruby.json';
 import servers from '../knowledge/rules/servers.json';
+import tools from '../knowledge/rules/tools.json';
 import worded from '../knowledge/rules/worded.json';
 
 /** The bundled rules files, by file name; validated before use by compileRules. */
@@ -30,5 +31,6 @@ export const RULE_FILES: ReadonlyArray<{ name: string; data: unknown }> = [
   { name: 'python.json', data: python },
   { name: 'ruby.json', data: ruby },
   { name: 'servers.json', data: servers },
+  { name: 'tools.json', data: tools },
   { name: 'worded.json', data: worded },
 ];
