@@ -59,6 +59,21 @@ const STRONG: Extractor[] = [
   // LOCAL (`host/10.0.0.1`) is this machine, never the peer.
   { re: new RegExp(`\\bCall (?:From \\S{1,300} )?to ${HOSTPORT}(?=[\\s;,]|$)`, 'g'), peer: hp(1, 2) },
   { re: /\bdestination host is: "([^"\s]{1,255})":(\d{1,5})/g, peer: hp(1, 2) },
+  // ZooKeeper ClientCnxn.SendThread renames itself `…-SendThread(HOST:PORT)` for the server it dials
+  // (3.4 logs `for server null` when the connect itself fails).
+  { re: new RegExp(`\\bSendThread\\(${HOSTPORT}\\)`, 'g'), peer: hp(1, 2) },
+  // Rust reqwest's Debug form: `url: Url { scheme: "http", host: Some(Domain("localhost")), port: Some(8080), … }`.
+  { re: /\bhost: Some\((?:Domain\("([^"\s]{1,255})"\)|Ipv[46]\(([^()\s]{1,60})\))\), port: (?:Some\((\d{1,5})\)|None)/g, peer: (m) => ({ host: cleanHost(m[1] ?? m[2]), port: cleanPort(m[3]), url: null }) },
+  // Docker's client: `Cannot connect to the Docker daemon at tcp://HOST:PORT.` (unix:// sockets have no peer).
+  { re: new RegExp(`\\bDocker daemon at tcp://${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // Apache mod_proxy AH01114/AH00896: `failed to make connection to backend: NAME` (never the `[client …]`).
+  { re: new RegExp(`\\bfailed to make connection to backend: ${NAME}`, 'g'), peer: hostOnly(1) },
+  // OTP httpc: `{:failed_connect, [{:to_address, {~c"HOST", PORT}}, …]}` (Erlang: `{to_address,{"HOST",PORT}}`).
+  { re: /\bto_address, ?\{(?:~c)?["']([^"'\s]{1,255})["'], ?(\d{1,5})\}/g, peer: hp(1, 2) },
+  // BIND 9 dig/host/nslookup: the name looked up, or the resolver that did not answer (`10.0.0.2#53`).
+  { re: /\*\* server can't find ([\w.-]{1,255}):/g, peer: hostOnly(1) },
+  { re: /\bHost ([\w.-]{1,255}) not found: \d/g, peer: hostOnly(1) },
+  { re: /\bcommunications error to ([^\s#]{1,255})#(\d{1,5})/g, peer: hp(1, 2) },
   // OpenSSH packet.c sshpkt_vfatal: `Connection to HOST port N timed out` (banner exchange, ConnectTimeout).
   { re: /\bConnection to (\S{1,255}) port (\d{1,5})(?: timed out\b|: )/g, peer: hp(1, 2) },
   // OpenSSH clientloop.c: `Connection to HOST closed by remote host.`; NFS: `server HOST not responding`.
@@ -82,6 +97,7 @@ const STRONG: Extractor[] = [
   // curl before 7.50 without a port: `Failed to connect to 2607:f8f8::10: Network is unreachable`.
   { re: /\b[Ff]ailed to connect to ([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}): /g, peer: hostOnly(1) },
   { re: new RegExp(`\\b(?:Connect|[Cc]annot connect|Can't connect) to (?:host )?${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  { re: /\bconnect to (?:the )?remote host ([\w.:-]{1,255}) on port (\d{1,5})\b/g, peer: hp(1, 2) },
   // Apache httpd proxy logs: the backend, never the `[client …]` that made the request.
   { re: new RegExp(`\\b(?:attempt to connect to|remote server) ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
   { re: new RegExp(`\\bremote server ${NAME}[,\\s]`, 'g'), peer: hostOnly(1) },
@@ -153,6 +169,16 @@ const WEAK: Extractor[] = [
   { re: /\bCould not resolve hostname ([\w.-]{1,255}):/g, peer: hostOnly(1) },
   { re: /\bTemporary failure resolving '([^']{1,255})'/g, peer: hostOnly(1) },
   { re: /\bUnable to resolve host "([^"]{1,255})"/g, peer: hostOnly(1) },
+  // nginx ngx_resolver: `NAME could not be resolved (3: Host not found)`.
+  { re: /(?:^|\s)([\w-]{1,63}(?:\.[\w-]{1,63}){0,8}) could not be resolved \(/g, peer: hostOnly(1) },
+  // Dart SocketException: `address = HOST, port = N`; the port is the local one when the connect fails
+  // asynchronously (dart-lang/sdk socket_patch.dart reportError), so only the host is taken.
+  { re: /, address = ([\w.:%-]{1,255})(?:, port = \d{1,5})?/g, peer: hostOnly(1) },
+  { re: /\bFailed host lookup: '([^'\s]{1,255})'/g, peer: hostOnly(1) },
+  { re: /\breach (?:the )?(?:host |server |node |peer |broker |remote host |endpoint )?(?:at )?([\w-]{1,63}(?:\.[\w-]{1,63}){1,10})(?![\w.:-])/g, peer: hostOnly(1) },
+  { re: /\bresolv(?:e|ing) (?:host(?:name)? )?'([\w.-]{1,255})'/g, peer: hostOnly(1) },
+  // dig's QUESTION SECTION: `;db.internal.\t\tIN\tA`.
+  { re: /^;([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})\.?\s+IN\s+[A-Z]{1,10}\s*$/g, peer: hostOnly(1) },
   { re: /\bUnknownHostException: (?!Unable )([\w.-]{1,255})/g, peer: hostOnly(1) },
   { re: /\bConnection to ([\w.-]{1,255}) timed out/g, peer: hostOnly(1) },
   // urllib3 (python requests) names the scheme in the pool's class: HTTPSConnectionPool(host='h', port=443),
@@ -195,6 +221,8 @@ const GENERIC: Extractor = {
   re: new RegExp(`(?:^|[\\s"'(\\[=@,{])${HOSTPORT}(?![\\w.]|:[^\\s])`, 'g'),
   peer: (m) => {
     const host = m[1].startsWith('[') ? m[1] : m[1];
+    // ZooKeeper's log context `[myid:3]` is the server's own id, never a peer.
+    if (host === 'myid') return null;
     if (!host.startsWith('[') && (looksLikeSourceFile(host) || !/[A-Za-z]/.test(host) && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(host))) return null;
     return { host: cleanHost(host), port: cleanPort(m[2]), url: null };
   },

@@ -15,7 +15,9 @@ import os from '../knowledge/rules/os.json';
 import php from '../knowledge/rules/php.json';
 import python from '../knowledge/rules/python.json';
 import ruby from '../knowledge/rules/ruby.json';
+import runtimes from '../knowledge/rules/runtimes.json';
 import servers from '../knowledge/rules/servers.json';
+import tools from '../knowledge/rules/tools.json';
 import worded from '../knowledge/rules/worded.json';
 
 /** The bundled rules files, by file name; validated before use by compileRules. */
@@ -33,6 +35,8 @@ export const RULE_FILES: ReadonlyArray<{ name: string; data: unknown }> = [
   { name: 'php.json', data: php },
   { name: 'python.json', data: python },
   { name: 'ruby.json', data: ruby },
+  { name: 'runtimes.json', data: runtimes },
   { name: 'servers.json', data: servers },
+  { name: 'tools.json', data: tools },
   { name: 'worded.json', data: worded },
 ];

@@ -50,7 +50,7 @@ function without(ruleId: string): RuleMatcher {
 }
 
 describe('knowledge: error atlas', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const files = loadAtlasFiles();
   const entries: AtlasEntry[] = atlas().flatMap((f) => f.entries);
   const matcher = bundledMatcher();
