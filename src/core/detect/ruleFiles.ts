@@ -10,6 +10,7 @@ import dotnet from '../knowledge/rules/dotnet.json';
 import go from '../knowledge/rules/go.json';
 import infra from '../knowledge/rules/infra.json';
 import java from '../knowledge/rules/java.json';
+import libraries from '../knowledge/rules/libraries.json';
 import node from '../knowledge/rules/node.json';
 import os from '../knowledge/rules/os.json';
 import php from '../knowledge/rules/php.json';
@@ -30,6 +31,7 @@ export const RULE_FILES: ReadonlyArray<{ name: string; data: unknown }> = [
   { name: 'go.json', data: go },
   { name: 'infra.json', data: infra },
   { name: 'java.json', data: java },
+  { name: 'libraries.json', data: libraries },
   { name: 'node.json', data: node },
   { name: 'os.json', data: os },
   { name: 'php.json', data: php },
