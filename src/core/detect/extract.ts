@@ -126,7 +126,8 @@ const STRONG: Extractor[] = [
   { re: /\bThe connection to the server (\S{1,300}) was refused/g, peer: token(1) },
   { re: /\bConnection refused: ([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})/g, peer: hp(1, 2) },
   { re: /\bConnection to node -?\d{1,10} \(([\w.-]{1,255})\/[\d.:a-fA-F]{1,45}:(\d{1,5})\)/g, peer: hp(1, 2) },
-  { re: new RegExp(`\\b[Cc]onnecting to ${HOSTPORT}`, 'g'), peer: hp(1, 2) },
+  // Not wget's `Connecting to ADDR:PORT... connected.`: the address it dialled; its record's URL names the target.
+  { re: new RegExp(`\\b[Cc]onnecting to ${HOSTPORT}(?!\\d|\\.\\.\\.)`, 'g'), peer: hp(1, 2) },
   // gRPC core names resolved addresses `ipv4:10.0.0.1:443` / `ipv6:[::1]:443` (`Error received from peer ipv4:…`).
   { re: /\bipv4:(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/g, peer: hp(1, 2) },
   { re: /\bipv6:\[([0-9A-Fa-f:.%]{2,60})\]:(\d{1,5})\b/g, peer: hp(1, 2) },
